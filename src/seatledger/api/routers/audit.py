@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.schemas import AuditEventPublic, Page
+from seatledger.services import audit
+
+router = APIRouter(prefix="/api/v1/stores/{store}", tags=["audit"])
+
+IdFilter = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("/audit", response_model=Page[AuditEventPublic])
+def list_audit_events(
+    store: str,
+    database: DatabaseDep,
+    caller: CallerDep,
+    seat_id: IdFilter = None,
+    order_id: IdFilter = None,
+    group_id: IdFilter = None,
+    learner_email: Annotated[str | None, Query(max_length=320)] = None,
+    actor_id: IdFilter = None,
+    since: datetime | None = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[AuditEventPublic]:
+    """The audit trail, oldest first (``audit.view``)."""
+    page = audit.list_events(
+        database, caller, store, seat_id=seat_id, order_id=order_id, group_id=group_id,
+        learner_email=learner_email, actor_id=actor_id, since=since, limit=limit, cursor=cursor,
+    )
+    return Page[AuditEventPublic](
+        items=[AuditEventPublic.model_validate(e) for e in page.items], next_cursor=page.next_cursor
+    )

@@ -1,0 +1,47 @@
+"""Configuration read from the environment (see API.md, "Configuration")."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SEATLEDGER_", extra="ignore")
+
+    database_url: str = "sqlite:///seatledger.db"
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    mail_from: str = "no-reply@seatledger.local"
+    secret_key: str | None = None
+    token_ttl_hours: int = 24 * 30
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def effective_secret_key(self) -> str:
+        """The configured key, or one generated once and kept beside the SQLite file."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self._secret_key_file()
+        if key_file.exists():
+            return key_file.read_text().strip()
+        key = secrets.token_urlsafe(48)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+    def _secret_key_file(self) -> Path:
+        url = make_url(self.database_url)
+        if self.is_sqlite and url.database and url.database != ":memory:":
+            db_path = Path(url.database).resolve()
+            return db_path.with_name(db_path.name + ".secret")
+        return Path.cwd() / ".seatledger-secret"

@@ -1,0 +1,1 @@
+"""Storage: tables, engine setup, migrations and queries."""

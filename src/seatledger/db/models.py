@@ -1,0 +1,144 @@
+"""Tables of seatledger. Every record but users belongs to exactly one store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from seatledger.db.base import Base, IdColumn, UTCDateTime, id_column, utcnow
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class User(Base):
+    """A person with one login; email unique across the installation, kept lower-case."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = id_column()
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """An API token; only the SHA-256 of the token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Store(Base):
+    """One storefront (tenant) with its settings (see ``domain.store_settings``)."""
+
+    __tablename__ = "stores"
+
+    id: Mapped[str] = id_column()
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Customer(Base):
+    """A user registered in a store."""
+
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("store_id", "user_id"),)
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    user_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AdminPermission(Base):
+    """One admin permission held by one customer in their store."""
+
+    __tablename__ = "admin_permissions"
+
+    customer_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("customers.id"), primary_key=True)
+    permission: Mapped[str] = mapped_column(String(32), primary_key=True)
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"), index=True)
+
+
+class PurchasingGroup(Base):
+    """An organization unit that owns seats; groups form a tree inside a store."""
+
+    __tablename__ = "purchasing_groups"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        IdColumn, ForeignKey("purchasing_groups.id"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GroupClosure(Base):
+    """Every (ancestor, descendant) pair of the group tree, a group being its own ancestor."""
+
+    __tablename__ = "group_closure"
+    __table_args__ = (Index("ix_group_closure_descendant", "descendant_id", "ancestor_id"),)
+
+    ancestor_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("purchasing_groups.id"), primary_key=True
+    )
+    descendant_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("purchasing_groups.id"), primary_key=True
+    )
+    depth: Mapped[int] = mapped_column(Integer)
+
+
+class AgentGrant(Base):
+    """The agent role of one customer on one group (and so on its descendants)."""
+
+    __tablename__ = "agent_grants"
+    __table_args__ = (UniqueConstraint("group_id", "customer_id"),)
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"), index=True)
+    group_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("purchasing_groups.id"))
+    customer_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("customers.id"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_by: Mapped[str | None] = mapped_column(IdColumn)
+
+
+class AuditEvent(Base):
+    """An append-only record of one change: who, when, what, before and after."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_store_id_id", "store_id", "id"),)
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # Denormalized keys so the trail can be filtered by seat, order, group and learner.
+    group_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    seat_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    order_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    learner_email: Mapped[str | None] = mapped_column(String(320), index=True)

@@ -1,0 +1,1 @@
+"""Pure business rules: no web, database or I/O imports here."""

@@ -1,0 +1,51 @@
+"""Store settings and their defaults (SPEC.md section 5)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+
+class CardCapture(StrEnum):
+    IMMEDIATE = "immediate"  # captured at checkout
+    MANUAL = "manual"  # authorized at checkout, captured or voided by an admin later
+
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
+Days = Annotated[StrictInt, Field(ge=0, le=3650)]
+
+
+class StoreSettings(BaseModel):
+    """Every setting of a store; unknown keys and wrong types are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_groupless_checkout: StrictBool = False
+    returns_enabled: StrictBool = True
+    return_window_days: Days = 30
+    redemption_link_ttl_days: Annotated[StrictInt, Field(ge=1, le=3650)] = 30
+    agents_may_unassign: StrictBool = False
+    card_capture: CardCapture = CardCapture.IMMEDIATE
+    currency: Currency = "USD"
+    max_quantity_per_line: Annotated[StrictInt, Field(ge=1, le=1_000_000)] = 100_000
+
+
+class StoreSettingsPatch(BaseModel):
+    """A partial change of settings: only the keys given are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_groupless_checkout: StrictBool | None = None
+    returns_enabled: StrictBool | None = None
+    return_window_days: Days | None = None
+    redemption_link_ttl_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
+    agents_may_unassign: StrictBool | None = None
+    card_capture: CardCapture | None = None
+    currency: Currency | None = None
+    max_quantity_per_line: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+
+    def apply_to(self, current: StoreSettings) -> StoreSettings:
+        changes = self.model_dump(exclude_none=True)
+        return StoreSettings.model_validate({**current.model_dump(), **changes})

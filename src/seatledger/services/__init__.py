@@ -1,0 +1,1 @@
+"""Use cases: each public function opens one unit of work, checks permissions, commits."""

@@ -1,0 +1,71 @@
+"""Admin grants: which admin permissions a customer holds in a store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from seatledger.db.engine import Database
+from seatledger.db.models import AdminPermission, Customer, User
+from seatledger.domain.permissions import Permission
+from seatledger.services import access, audit
+from seatledger.services.customers import find_customer
+
+
+@dataclass(frozen=True)
+class AdminGrantView:
+    customer_id: str
+    email: str
+    permissions: list[str]
+
+
+def set_permissions(
+    db: Database, caller: str | None, store_slug: str, customer_id: str, permissions: list[Permission]
+) -> AdminGrantView:
+    """Replace a customer's admin permissions with exactly ``permissions`` (``store.manage``)."""
+    wanted = sorted({Permission(p).value for p in permissions})
+    with db.write() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
+        actor.require(Permission.STORE_MANAGE)
+        customer, user = find_customer(session, store.id, customer_id)
+        held = sorted(
+            session.scalars(select(AdminPermission.permission).where(AdminPermission.customer_id == customer.id))
+        )
+        if held != wanted:
+            session.execute(delete(AdminPermission).where(AdminPermission.customer_id == customer.id))
+            session.add_all(
+                AdminPermission(customer_id=customer.id, permission=p, store_id=store.id) for p in wanted
+            )
+            audit.record(
+                session,
+                store_id=store.id,
+                actor=actor,
+                action="admin.permissions_changed",
+                entity="customer",
+                entity_id=customer.id,
+                before={"permissions": held},
+                after={"permissions": wanted},
+                learner_email=user.email,
+            )
+        return AdminGrantView(customer.id, user.email, wanted)
+
+
+def list_admins(db: Database, caller: str | None, store_slug: str) -> list[AdminGrantView]:
+    """Every customer holding at least one admin permission (``store.manage``)."""
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
+        actor.require(Permission.STORE_MANAGE)
+        rows = session.execute(
+            select(Customer.id, User.email, AdminPermission.permission)
+            .join(AdminPermission, AdminPermission.customer_id == Customer.id)
+            .join(User, User.id == Customer.user_id)
+            .where(Customer.store_id == store.id)
+            .order_by(User.email, AdminPermission.permission)
+        ).all()
+        grants: dict[str, AdminGrantView] = {}
+        for customer_id, email, permission in rows:
+            grants.setdefault(customer_id, AdminGrantView(customer_id, email, [])).permissions.append(permission)
+        return list(grants.values())

@@ -1,0 +1,80 @@
+"""The audit trail: written inside the caller's transaction, read with filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from seatledger.db.engine import Database
+from seatledger.db.models import AuditEvent
+from seatledger.db.pagination import Page, paginate
+from seatledger.domain.actor import Actor
+from seatledger.domain.permissions import Permission
+from seatledger.services import access
+
+
+def record(
+    session: Session,
+    *,
+    store_id: str | None,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **keys: str | None,
+) -> AuditEvent:
+    """Add one audit event to the current transaction (it commits or rolls back with it)."""
+    event = AuditEvent(
+        store_id=store_id,
+        actor_id=actor.audit_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        **keys,
+    )
+    session.add(event)
+    return event
+
+
+def list_events(
+    db: Database,
+    caller: str | None,
+    store_slug: str,
+    *,
+    seat_id: str | None = None,
+    order_id: str | None = None,
+    group_id: str | None = None,
+    learner_email: str | None = None,
+    actor_id: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[AuditEvent]:
+    """The store's audit trail, newest last, for callers holding ``audit.view``."""
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        actor.require(Permission.AUDIT_VIEW)
+        query = select(AuditEvent).where(AuditEvent.store_id == store.id)
+        filters: dict[str, Any] = {
+            "seat_id": seat_id,
+            "order_id": order_id,
+            "actor_id": actor_id,
+            "learner_email": learner_email.strip().lower() if learner_email else None,
+        }
+        for column, value in filters.items():
+            if value is not None:
+                query = query.where(getattr(AuditEvent, column) == value)
+        if group_id is not None:
+            query = query.where(
+                or_(AuditEvent.group_id == group_id, AuditEvent.entity_id == group_id)
+            )
+        if since is not None:
+            query = query.where(AuditEvent.at >= since)
+        return paginate(session, query, AuditEvent.id, limit=limit, cursor=cursor)
