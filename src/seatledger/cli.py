@@ -9,10 +9,14 @@ from rich.console import Console
 
 from seatledger.config import Settings
 from seatledger.db.engine import Database
+from seatledger.demo import DemoSummary, load_demo
 from seatledger.domain.errors import DomainError
 
-app = typer.Typer(help="seatledger: seats, purchasing groups and returns for a training store.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="seatledger: seats, purchasing groups and returns for a training store.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console(highlight=False)
 
 
@@ -28,7 +32,9 @@ def migrate() -> None:
     settings = Settings()
     database = _database(settings)
     upgrade(database)
-    console.print(f"Schema is at revision [bold]{current_revision(database)}[/] ({database.dialect}).")
+    console.print(
+        f"Schema is at revision [bold]{current_revision(database)}[/] ({database.dialect})."
+    )
 
 
 @app.command("check-migrations")
@@ -49,7 +55,9 @@ def check_migrations() -> None:
 @app.command("create-owner")
 def create_owner(
     email: Annotated[str, typer.Option(help="The owner's sign-in email.")],
-    password: Annotated[str, typer.Option(help="At least 8 characters.", prompt=True, hide_input=True)],
+    password: Annotated[
+        str, typer.Option(help="At least 8 characters.", prompt=True, hide_input=True)
+    ],
 ) -> None:
     """Create an installation owner (every permission in every store)."""
     from seatledger.db.migrate import upgrade
@@ -89,27 +97,40 @@ def _serve(settings: Settings, *, host: str, port: int) -> None:
 def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    load_only: Annotated[bool, typer.Option("--load-only", help="Load the demo store, do not serve.")] = False,
+    load_only: Annotated[
+        bool, typer.Option("--load-only", help="Load the demo store, do not serve.")
+    ] = False,
 ) -> None:
     """Migrate, load a small demo store, print how to sign in, and serve it."""
     from seatledger.db.migrate import upgrade
-    from seatledger.demo import load_demo
 
     settings = Settings()
     database = _database(settings)
     upgrade(database)
     summary = load_demo(database)
-    base = f"http://{host}:{port}"
-    console.print(f"\n[bold green]Demo store '{summary.store_slug}' is ready[/] ({settings.database_url}).")
-    console.print(f"API docs: {base}/docs")
-    for who, email in summary.accounts:
-        console.print(f"  {who:<28} {email:<32} password: [bold]{summary.password}[/]")
-    console.print(
-        f"Get a token: curl -s -X POST {base}/api/v1/auth/token -H 'content-type: application/json' "
-        f"-d '{{\"email\": \"{summary.accounts[1][1]}\", \"password\": \"{summary.password}\"}}'\n"
-    )
+    _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
     if not load_only:
         _serve(settings, host=host, port=port)
+
+
+def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) -> None:
+    from rich.table import Table
+
+    ready = f"Demo store '{summary.store_slug}' is ready"
+    console.print(f"\n[bold green]{ready}[/] ({settings.database_url})")
+    table = Table(title="Sign in with", title_justify="left")
+    for column in ("who", "email", "password"):
+        table.add_column(column)
+    for who, email in summary.accounts:
+        table.add_row(who, email, summary.password)
+    console.print(table)
+    console.print(f"API documentation: {base}/docs")
+    token_body = f'{{"email": "{summary.accounts[1][1]}", "password": "{summary.password}"}}'
+    console.print(
+        f"An API token: curl -s -X POST {base}/api/v1/auth/token "
+        f"-H 'content-type: application/json' -d '{token_body}'\n",
+        soft_wrap=True,
+    )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def load_demo(database: Database) -> DemoSummary:
     stores.create_store(database, owner.id, slug=DEMO_STORE, name="Demo Training Store")
 
     def customer(email: str, name: str) -> str:
-        return customers.sign_up(database, DEMO_STORE, email=email, name=name, password=DEMO_PASSWORD).id
+        return customers.sign_up(
+            database, DEMO_STORE, email=email, name=name, password=DEMO_PASSWORD
+        ).id
 
     admin = customer(ADMIN_EMAIL, "Avery Admin")
     admins.set_permissions(database, owner.id, DEMO_STORE, admin, list(Permission))
@@ -57,7 +59,9 @@ def load_demo(database: Database) -> DemoSummary:
     customer(LEARNER_EMAIL, "Lee Learner")
 
     def group(name: str, code: str, parent: str | None = None) -> str:
-        return groups.create_group(database, owner.id, DEMO_STORE, name=name, code=code, parent_id=parent).id
+        return groups.create_group(
+            database, owner.id, DEMO_STORE, name=name, code=code, parent_id=parent
+        ).id
 
     acme = group("Acme Corp", "ACME")
     engineering = group("Engineering", "ACME-ENG", acme)

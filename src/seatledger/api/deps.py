@@ -25,7 +25,9 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_caller(
-    request: Request, database: Annotated[Database, Depends(get_database)], _: Annotated[object, Depends(_bearer)]
+    request: Request,
+    database: Annotated[Database, Depends(get_database)],
+    _: Annotated[object, Depends(_bearer)],
 ) -> str | None:
     """The id of the calling user, or None for an anonymous request."""
     header = request.headers.get("authorization")
@@ -41,5 +43,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CallerDep = Annotated[str | None, Depends(get_caller)]
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
-CursorQuery = Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page.")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=200, description="next_cursor of the previous page.")
+]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT

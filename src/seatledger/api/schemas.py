@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import Currency, StoreSettings, StoreSettingsPatch
@@ -19,9 +19,9 @@ Password = Annotated[str, Field(min_length=1, max_length=1024)]
 
 
 class RequestBody(BaseModel):
-    """Request bodies refuse unknown fields and loose types."""
+    """Request bodies refuse unknown fields; booleans and numbers use strict types."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class PublicModel(BaseModel):
@@ -99,7 +99,9 @@ class AdminGrantPublic(PublicModel):
 
 
 # Purchasing groups
-GroupCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+GroupCode = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 
 
 class GroupCreate(RequestBody):
@@ -112,7 +114,7 @@ class GroupUpdate(RequestBody):
     name: Name | None = None
     code: GroupCode | None = None
     parent_id: Id | None = Field(default=None, description="null moves the group to the root.")
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class GroupPublic(PublicModel):

@@ -11,9 +11,8 @@ from seatledger.db.models import GroupClosure, PurchasingGroup, Store
 
 
 def lock_tree(session: Session, store_id: str) -> None:
-    """Serialize changes to one store's tree (SQLite's write lock already does)."""
-    if session.get_bind().dialect.name != "sqlite":
-        session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
+    """Serialize changes to one store's tree (a no-op on SQLite, whose write lock already does)."""
+    session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
 
 
 def lineage(session: Session, group_id: str) -> list[str]:
@@ -28,7 +27,9 @@ def lineage(session: Session, group_id: str) -> list[str]:
 
 def subtree_ids(session: Session, group_id: str) -> list[str]:
     return list(
-        session.scalars(select(GroupClosure.descendant_id).where(GroupClosure.ancestor_id == group_id))
+        session.scalars(
+            select(GroupClosure.descendant_id).where(GroupClosure.ancestor_id == group_id)
+        )
     )
 
 
@@ -75,8 +76,11 @@ def move_subtree(session: Session, group_id: str, new_parent_id: str | None) -> 
         session.execute(
             insert(GroupClosure),
             [
-                {"ancestor_id": ancestor, "descendant_id": row.descendant_id,
-                 "depth": row.depth + distance + 1}
+                {
+                    "ancestor_id": ancestor,
+                    "descendant_id": row.descendant_id,
+                    "depth": row.depth + distance + 1,
+                }
                 for distance, ancestor in enumerate(new_ancestors)
                 for row in subtree
             ],

@@ -12,7 +12,9 @@ def normalize_email(address: str) -> str:
     try:
         result = validate_email(address.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise Invalid(f"'{address}' is not a valid email address: {error}", code="invalid_email") from None
+        raise Invalid(
+            f"'{address}' is not a valid email address: {error}", code="invalid_email"
+        ) from None
     return result.normalized.lower()
 
 

@@ -70,7 +70,9 @@ class PaymentFailed(DomainError):
 
 def not_found(what: str, identifier: str) -> NotFound:
     """The one wording for missing or invisible records, so refusals never differ."""
-    return NotFound(f"No {what} with id '{identifier}' exists here.", code=f"{_snake(what)}_not_found")
+    return NotFound(
+        f"No {what} with id '{identifier}' exists here.", code=f"{_snake(what)}_not_found"
+    )
 
 
 def _snake(text: str) -> str:

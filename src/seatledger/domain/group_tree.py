@@ -49,7 +49,9 @@ def nearest_grant(lineage: list[str], agent_grant_group_ids: Iterable[str]) -> s
     return next((group for group in lineage if group in granted), None)
 
 
-def agent_reach(parents: Mapping[str, str | None], agent_grant_group_ids: Iterable[str]) -> set[str]:
+def agent_reach(
+    parents: Mapping[str, str | None], agent_grant_group_ids: Iterable[str]
+) -> set[str]:
     """Every group an agent with these grants is agent of."""
     granted = set(agent_grant_group_ids)
     return {group for group in parents if is_agent_of(ancestors(parents, group), granted)}

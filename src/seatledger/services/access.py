@@ -63,7 +63,9 @@ def actor_in_store(session: Session, caller: str | None, store_id: str) -> Actor
         return ANONYMOUS
     user = session.get(User, caller)
     if user is None:
-        raise Unauthenticated("The account behind this token no longer exists.", code="invalid_token")
+        raise Unauthenticated(
+            "The account behind this token no longer exists.", code="invalid_token"
+        )
     customer_id = session.scalar(
         select(Customer.id).where(Customer.store_id == store_id, Customer.user_id == user.id)
     )
@@ -72,7 +74,9 @@ def actor_in_store(session: Session, caller: str | None, store_id: str) -> Actor
     permissions = session.scalars(
         select(AdminPermission.permission).where(AdminPermission.customer_id == customer_id)
     )
-    grants = session.scalars(select(AgentGrant.group_id).where(AgentGrant.customer_id == customer_id))
+    grants = session.scalars(
+        select(AgentGrant.group_id).where(AgentGrant.customer_id == customer_id)
+    )
     return Actor(
         user_id=user.id,
         customer_id=customer_id,

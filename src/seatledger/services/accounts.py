@@ -6,9 +6,10 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
+from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import ApiToken, User
 from seatledger.domain.actor import Actor
@@ -17,6 +18,10 @@ from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
 from seatledger.services import audit
 from seatledger.services.access import hash_token
 from seatledger.services.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+
+
+def email_taken() -> Conflict:
+    return Conflict("An account with this email already exists.", code="email_taken")
 
 
 def check_password_strength(password: str) -> None:
@@ -64,13 +69,8 @@ def issue_token(db: Database, *, email: str, password: str, ttl: timedelta) -> t
     return token, row
 
 
-def create_user(session, *, email: str, name: str, password: str) -> User:  # type: ignore[no-untyped-def]
+def create_user(session: Session, *, email: str, name: str, password: str) -> User:
     """Add a user inside the caller's transaction; 409 ``email_taken`` when the email is used."""
     user = User(email=email, name=name, password_hash=hash_password(password))
-    session.add(user)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict("An account with this email already exists.", code="email_taken") from None
+    add_unique(session, user, email_taken())
     return user

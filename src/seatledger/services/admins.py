@@ -21,7 +21,11 @@ class AdminGrantView:
 
 
 def set_permissions(
-    db: Database, caller: str | None, store_slug: str, customer_id: str, permissions: list[Permission]
+    db: Database,
+    caller: str | None,
+    store_slug: str,
+    customer_id: str,
+    permissions: list[Permission],
 ) -> AdminGrantView:
     """Replace a customer's admin permissions with exactly ``permissions`` (``store.manage``)."""
     wanted = sorted({Permission(p).value for p in permissions})
@@ -30,13 +34,19 @@ def set_permissions(
         access.require_customer(actor)
         actor.require(Permission.STORE_MANAGE)
         customer, user = find_customer(session, store.id, customer_id)
+        session.execute(select(Customer.id).where(Customer.id == customer.id).with_for_update())
         held = sorted(
-            session.scalars(select(AdminPermission.permission).where(AdminPermission.customer_id == customer.id))
+            session.scalars(
+                select(AdminPermission.permission).where(AdminPermission.customer_id == customer.id)
+            )
         )
         if held != wanted:
-            session.execute(delete(AdminPermission).where(AdminPermission.customer_id == customer.id))
+            session.execute(
+                delete(AdminPermission).where(AdminPermission.customer_id == customer.id)
+            )
             session.add_all(
-                AdminPermission(customer_id=customer.id, permission=p, store_id=store.id) for p in wanted
+                AdminPermission(customer_id=customer.id, permission=p, store_id=store.id)
+                for p in wanted
             )
             audit.record(
                 session,
@@ -67,5 +77,7 @@ def list_admins(db: Database, caller: str | None, store_slug: str) -> list[Admin
         ).all()
         grants: dict[str, AdminGrantView] = {}
         for customer_id, email, permission in rows:
-            grants.setdefault(customer_id, AdminGrantView(customer_id, email, [])).permissions.append(permission)
+            grants.setdefault(
+                customer_id, AdminGrantView(customer_id, email, [])
+            ).permissions.append(permission)
         return list(grants.values())

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from seatledger.db import group_closure
+from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Customer, User
 from seatledger.db.pagination import Page, paginate
 from seatledger.domain.actor import Actor
 from seatledger.domain.emails import normalize_email
-from seatledger.domain.errors import Conflict, Invalid, not_found
+from seatledger.domain.errors import Invalid, not_found
 from seatledger.domain.permissions import Permission
-from seatledger.db import group_closure
 from seatledger.services import access, accounts, audit
 from seatledger.services.passwords import verify_password
 
@@ -56,11 +57,12 @@ def sign_up(db: Database, store_slug: str, *, email: str, name: str, password: s
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
             user = accounts.create_user(session, email=address, name=name, password=password)
-        elif _customer_of(session, store.id, user.id) or not verify_password(user.password_hash, password):
-            raise Conflict("An account with this email already exists.", code="email_taken")
+        elif _customer_of(session, store.id, user.id) or not verify_password(
+            user.password_hash, password
+        ):
+            raise accounts.email_taken()
         customer = Customer(store_id=store.id, user_id=user.id, name=name)
-        session.add(customer)
-        session.flush()
+        add_unique(session, customer, accounts.email_taken())
         audit.record(
             session,
             store_id=store.id,
@@ -131,6 +133,8 @@ def list_customers(
         page = paginate(session, query, Customer.id, limit=limit, cursor=cursor)
         users = {
             u.id: u
-            for u in session.scalars(select(User).where(User.id.in_([c.user_id for c in page.items])))
+            for u in session.scalars(
+                select(User).where(User.id.in_([c.user_id for c in page.items]))
+            )
         }
         return Page([_view(c, users[c.user_id]) for c in page.items], page.next_cursor)

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from seatledger.db import group_closure
 from seatledger.db.base import utcnow
+from seatledger.db.constraints import add_unique, flush_or_raise
 from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, Customer, GroupClosure, PurchasingGroup, Store, User
 from seatledger.db.pagination import Page, paginate
@@ -25,11 +25,22 @@ from seatledger.services.customers import find_customer
 UNSET: Any = object()
 
 
+def _already_granted() -> Conflict:
+    return Conflict("The agent role is already granted.", code="already_granted")
+
+
 def _snapshot(group: PurchasingGroup) -> dict[str, Any]:
-    return {"name": group.name, "code": group.code, "parent_id": group.parent_id, "active": group.active}
+    return {
+        "name": group.name,
+        "code": group.code,
+        "parent_id": group.parent_id,
+        "active": group.active,
+    }
 
 
-def _record(session: Session, actor: Actor, group: PurchasingGroup, action: str, **change: Any) -> None:
+def _record(
+    session: Session, actor: Actor, group: PurchasingGroup, action: str, **change: Any
+) -> None:
     audit.record(
         session,
         store_id=group.store_id,
@@ -52,7 +63,9 @@ def find_group(session: Session, store_id: str, group_id: str) -> PurchasingGrou
 def can_see_group(session: Session, actor: Actor, group_id: str) -> bool:
     if actor.has(Permission.GROUPS_VIEW):
         return True
-    return group_tree.is_agent_of(group_closure.lineage(session, group_id), actor.agent_grant_group_ids)
+    return group_tree.is_agent_of(
+        group_closure.lineage(session, group_id), actor.agent_grant_group_ids
+    )
 
 
 def visible_group(session: Session, store: Store, actor: Actor, group_id: str) -> PurchasingGroup:
@@ -89,8 +102,12 @@ def create_group(
         if parent_id is not None:
             parent = _parent_group(session, store.id, parent_id)
             if not parent.active:
-                raise Conflict("Groups cannot be added under a deactivated group.", code="group_inactive")
-        group = PurchasingGroup(store_id=store.id, name=_clean_name(name), code=code, parent_id=parent_id)
+                raise Conflict(
+                    "Groups cannot be added under a deactivated group.", code="group_inactive"
+                )
+        group = PurchasingGroup(
+            store_id=store.id, name=_clean_name(name), code=code, parent_id=parent_id
+        )
         session.add(group)
         _flush_unique_code(session, code)
         group_closure.add_leaf(session, group)
@@ -127,7 +144,9 @@ def update_group(
         after = _snapshot(group)
         if after != before:
             group.updated_at = utcnow()
-            _record(session, actor, group, _update_action(before, after), before=before, after=after)
+            _record(
+                session, actor, group, _update_action(before, after), before=before, after=after
+            )
         return group
 
 
@@ -153,7 +172,9 @@ def _move(session: Session, store: Store, group: PurchasingGroup, parent_id: str
 def _parent_group(session: Session, store_id: str, parent_id: str) -> PurchasingGroup:
     parent = session.get(PurchasingGroup, parent_id)
     if parent is None or parent.store_id != store_id:
-        raise Invalid(f"No purchasing group with id '{parent_id}' exists here.", code="unknown_parent")
+        raise Invalid(
+            f"No purchasing group with id '{parent_id}' exists here.", code="unknown_parent"
+        )
     return parent
 
 
@@ -165,11 +186,9 @@ def _clean_name(name: str) -> str:
 
 
 def _flush_unique_code(session: Session, code: str | None) -> None:
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"Another group already uses the code '{code}'.", code="group_code_taken") from None
+    flush_or_raise(
+        session, Conflict(f"Another group already uses the code '{code}'.", code="group_code_taken")
+    )
 
 
 def get_group(db: Database, caller: str | None, store_slug: str, group_id: str) -> PurchasingGroup:
@@ -227,12 +246,22 @@ def grant_agent(
         grant = _grant_of(session, group.id, customer.id)
         if grant is None:
             grant = AgentGrant(
-                store_id=store.id, group_id=group.id, customer_id=customer.id, granted_by=actor.audit_id
+                store_id=store.id,
+                group_id=group.id,
+                customer_id=customer.id,
+                granted_by=actor.audit_id,
             )
-            session.add(grant)
-            session.flush()
+            try:
+                add_unique(session, grant, _already_granted())
+            except Conflict:  # a concurrent request granted it first: same outcome
+                grant = _grant_of(session, group.id, customer.id)
+                assert grant is not None
+                return AgentView(customer.id, user.email, customer.name, group.id, grant.granted_at)
             _record(
-                session, actor, group, "agent.granted",
+                session,
+                actor,
+                group,
+                "agent.granted",
                 after={"customer_id": customer.id, "email": user.email},
             )
         return AgentView(customer.id, user.email, customer.name, group.id, grant.granted_at)
@@ -251,18 +280,25 @@ def revoke_agent(
             raise not_found("agent grant", f"{group.id}/{customer.id}")
         session.delete(grant)
         _record(
-            session, actor, group, "agent.revoked",
+            session,
+            actor,
+            group,
+            "agent.revoked",
             before={"customer_id": customer.id, "email": user.email},
         )
 
 
 def _grant_of(session: Session, group_id: str, customer_id: str) -> AgentGrant | None:
     return session.scalar(
-        select(AgentGrant).where(AgentGrant.group_id == group_id, AgentGrant.customer_id == customer_id)
+        select(AgentGrant).where(
+            AgentGrant.group_id == group_id, AgentGrant.customer_id == customer_id
+        )
     )
 
 
-def list_agents(db: Database, caller: str | None, store_slug: str, group_id: str) -> list[AgentView]:
+def list_agents(
+    db: Database, caller: str | None, store_slug: str, group_id: str
+) -> list[AgentView]:
     """Every agent of the group: granted on it or inherited from an ancestor (``via``)."""
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
@@ -276,8 +312,12 @@ def list_agents(db: Database, caller: str | None, store_slug: str, group_id: str
             .where(AgentGrant.group_id.in_(line))
         ).all()
         nearest: dict[str, AgentView] = {}
-        for grant, customer, user in sorted(rows, key=lambda r: line.index(r[0].group_id), reverse=True):
-            nearest[customer.id] = AgentView(customer.id, user.email, customer.name, grant.group_id, grant.granted_at)
+        for grant, customer, user in sorted(
+            rows, key=lambda r: line.index(r[0].group_id), reverse=True
+        ):
+            nearest[customer.id] = AgentView(
+                customer.id, user.email, customer.name, grant.group_id, grant.granted_at
+            )
         return sorted(nearest.values(), key=lambda view: view.email)
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.exc import IntegrityError
-
 from seatledger.db.base import utcnow
+from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Store
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
@@ -37,7 +36,8 @@ def create_store(
     """Create a store (installation owners only)."""
     if not SLUG_PATTERN.match(slug):
         raise Invalid(
-            "A store slug is 1-63 lower-case letters, digits and inner hyphens.", code="invalid_slug"
+            "A store slug is 1-63 lower-case letters, digits and inner hyphens.",
+            code="invalid_slug",
         )
     patch = settings or StoreSettingsPatch()
     if currency is not None:
@@ -49,12 +49,11 @@ def create_store(
         if not actor.is_owner:
             raise PermissionDenied("Only an installation owner can create stores.")
         store = Store(slug=slug, name=name, settings=effective.model_dump(mode="json"))
-        session.add(store)
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError:
-            raise Conflict(f"The slug '{slug}' is already taken.", code="slug_taken") from None
+        add_unique(
+            session,
+            store,
+            Conflict(f"The slug '{slug}' is already taken.", code="slug_taken"),
+        )
         audit.record(
             session,
             store_id=store.id,

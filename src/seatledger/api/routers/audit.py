@@ -30,8 +30,17 @@ def list_audit_events(
 ) -> Page[AuditEventPublic]:
     """The audit trail, oldest first (``audit.view``)."""
     page = audit.list_events(
-        database, caller, store, seat_id=seat_id, order_id=order_id, group_id=group_id,
-        learner_email=learner_email, actor_id=actor_id, since=since, limit=limit, cursor=cursor,
+        database,
+        caller,
+        store,
+        seat_id=seat_id,
+        order_id=order_id,
+        group_id=group_id,
+        learner_email=learner_email,
+        actor_id=actor_id,
+        since=since,
+        limit=limit,
+        cursor=cursor,
     )
     return Page[AuditEventPublic](
         items=[AuditEventPublic.model_validate(e) for e in page.items], next_cursor=page.next_cursor

@@ -15,6 +15,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 def create_token(body: TokenCreate, database: DatabaseDep, settings: SettingsDep) -> TokenPublic:
     """Exchange an email and password for an API token."""
     token, row = accounts.issue_token(
-        database, email=body.email, password=body.password, ttl=timedelta(hours=settings.token_ttl_hours)
+        database,
+        email=body.email,
+        password=body.password,
+        ttl=timedelta(hours=settings.token_ttl_hours),
     )
     return TokenPublic(token=token, expires_at=row.expires_at)

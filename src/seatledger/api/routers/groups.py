@@ -19,7 +19,9 @@ router = APIRouter(prefix="/api/v1/stores/{store}", tags=["purchasing groups"])
 
 
 @router.post("/groups", status_code=201, response_model=GroupPublic)
-def create_group(store: str, body: GroupCreate, database: DatabaseDep, caller: CallerDep) -> GroupPublic:
+def create_group(
+    store: str, body: GroupCreate, database: DatabaseDep, caller: CallerDep
+) -> GroupPublic:
     group = groups.create_group(
         database, caller, store, name=body.name, code=body.code, parent_id=body.parent_id
     )
@@ -56,12 +58,18 @@ def update_group(
 ) -> GroupPublic:
     """Rename, move (``parent_id``; null moves to the root) or (de)activate a group."""
     changes = body.model_dump(include=body.model_fields_set)
-    return GroupPublic.model_validate(groups.update_group(database, caller, store, group_id, **changes))
+    return GroupPublic.model_validate(
+        groups.update_group(database, caller, store, group_id, **changes)
+    )
 
 
 @router.get("/groups/{group_id}/agents", response_model=list[AgentPublic])
-def list_agents(store: str, group_id: str, database: DatabaseDep, caller: CallerDep) -> list[AgentPublic]:
-    return [AgentPublic.model_validate(a) for a in groups.list_agents(database, caller, store, group_id)]
+def list_agents(
+    store: str, group_id: str, database: DatabaseDep, caller: CallerDep
+) -> list[AgentPublic]:
+    return [
+        AgentPublic.model_validate(a) for a in groups.list_agents(database, caller, store, group_id)
+    ]
 
 
 @router.put("/groups/{group_id}/agents/{customer_id}", response_model=AgentPublic)
@@ -69,7 +77,9 @@ def grant_agent(
     store: str, group_id: str, customer_id: str, database: DatabaseDep, caller: CallerDep
 ) -> AgentPublic:
     """Grant the agent role on this group (and so on its descendants)."""
-    return AgentPublic.model_validate(groups.grant_agent(database, caller, store, group_id, customer_id))
+    return AgentPublic.model_validate(
+        groups.grant_agent(database, caller, store, group_id, customer_id)
+    )
 
 
 @router.delete("/groups/{group_id}/agents/{customer_id}", status_code=204)
@@ -80,15 +90,15 @@ def revoke_agent(
     return Response(status_code=204)
 
 
-@router.get(
-    "/customers/{customer_id}/purchasing-groups", response_model=list[ManagedGroupPublic]
-)
+@router.get("/customers/{customer_id}/purchasing-groups", response_model=list[ManagedGroupPublic])
 def customer_purchasing_groups(
     store: str, customer_id: str, database: DatabaseDep, caller: CallerDep
 ) -> list[ManagedGroupPublic]:
     """Every group the customer manages as agent, with ``via``: the group the grant sits on."""
     managed = groups.customer_groups(database, caller, store, customer_id)
     return [
-        ManagedGroupPublic.model_validate({**GroupPublic.model_validate(m.group).model_dump(), "via": m.via})
+        ManagedGroupPublic.model_validate(
+            {**GroupPublic.model_validate(m.group).model_dump(), "via": m.via}
+        )
         for m in managed
     ]

@@ -25,8 +25,12 @@ router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
 def _store(store: Store) -> StorePublic:
     settings = stores.settings_of(store)
     return StorePublic(
-        id=store.id, slug=store.slug, name=store.name, currency=settings.currency,
-        settings=settings, created_at=store.created_at,
+        id=store.id,
+        slug=store.slug,
+        name=store.name,
+        currency=settings.currency,
+        settings=settings,
+        created_at=store.created_at,
     )
 
 
@@ -35,7 +39,12 @@ def create_store(body: StoreCreate, database: DatabaseDep, caller: CallerDep) ->
     """Create a store (installation owners)."""
     return _store(
         stores.create_store(
-            database, caller, slug=body.slug, name=body.name, currency=body.currency, settings=body.settings
+            database,
+            caller,
+            slug=body.slug,
+            name=body.name,
+            currency=body.currency,
+            settings=body.settings,
         )
     )
 
@@ -46,15 +55,21 @@ def get_store(store: str, database: DatabaseDep, caller: CallerDep) -> StorePubl
 
 
 @router.patch("/{store}", response_model=StorePublic)
-def update_store(store: str, body: StoreUpdate, database: DatabaseDep, caller: CallerDep) -> StorePublic:
+def update_store(
+    store: str, body: StoreUpdate, database: DatabaseDep, caller: CallerDep
+) -> StorePublic:
     """Rename the store or change settings (``store.manage``)."""
-    return _store(stores.update_store(database, caller, store, name=body.name, settings=body.settings))
+    return _store(
+        stores.update_store(database, caller, store, name=body.name, settings=body.settings)
+    )
 
 
 @router.post("/{store}/customers", status_code=201, response_model=CustomerPublic)
 def sign_up(store: str, body: CustomerCreate, database: DatabaseDep) -> CustomerPublic:
     """Register as a customer of this store."""
-    view = customers.sign_up(database, store, email=body.email, name=body.name, password=body.password)
+    view = customers.sign_up(
+        database, store, email=body.email, name=body.name, password=body.password
+    )
     return CustomerPublic.model_validate(view)
 
 
@@ -67,7 +82,9 @@ def list_customers(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[CustomerPublic]:
-    page = customers.list_customers(database, caller, store, email=email, limit=limit, cursor=cursor)
+    page = customers.list_customers(
+        database, caller, store, email=email, limit=limit, cursor=cursor
+    )
     return Page[CustomerPublic](
         items=[CustomerPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor
     )

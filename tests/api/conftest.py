@@ -1,0 +1,137 @@
+"""HTTP-level fixtures: an app on the test database and builders with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from seatledger.api.app import create_app
+from seatledger.config import Settings
+from seatledger.db.engine import Database
+from seatledger.db.models import AuditEvent
+from seatledger.services import accounts
+
+PASSWORD = "correct-horse-battery"
+STORE = "acme"
+
+_numbers = itertools.count(1)
+
+
+@dataclass
+class Person:
+    """A signed-in customer of the test store (or the owner, with no customer id)."""
+
+    email: str
+    token: str
+    id: str | None = None
+    permissions: list[str] = field(default_factory=list)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class World:
+    """Builders for a store with people and groups; every call goes through the API."""
+
+    def __init__(self, client: TestClient, database: Database) -> None:
+        self.client = client
+        self.database = database
+        accounts.create_owner(database, email="owner@example.com", password=PASSWORD)
+        self.owner = Person(email="owner@example.com", token=self.token_for("owner@example.com"))
+        self.store = self.ok(
+            self.client.post(
+                "/api/v1/stores",
+                json={"slug": STORE, "name": "Acme Training"},
+                headers=self.owner.headers,
+            )
+        )
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/stores/{STORE}{path}"
+
+    @staticmethod
+    def ok(response: Any, status: int | None = None) -> Any:
+        expected = status or (201 if response.request.method in ("POST",) else 200)
+        assert response.status_code == expected, response.text
+        return response.json() if response.content else None
+
+    def token_for(self, email: str, password: str = PASSWORD) -> str:
+        response = self.client.post(
+            "/api/v1/auth/token", json={"email": email, "password": password}
+        )
+        return str(self.ok(response)["token"])
+
+    def customer(
+        self,
+        email: str | None = None,
+        *,
+        permissions: list[str] | tuple[str, ...] = (),
+        agent_of: tuple[str, ...] = (),
+    ) -> Person:
+        email = email or f"person{next(_numbers)}@example.com"
+        created = self.ok(
+            self.client.post(
+                self.url("/customers"),
+                json={"email": email, "name": "Pat Person", "password": PASSWORD},
+            )
+        )
+        person = Person(email=created["email"], token=self.token_for(email), id=created["id"])
+        if permissions:
+            self.ok(
+                self.client.put(
+                    self.url(f"/admins/{person.id}"),
+                    json={"permissions": list(permissions)},
+                    headers=self.owner.headers,
+                )
+            )
+            person.permissions = list(permissions)
+        for group_id in agent_of:
+            self.grant(group_id, person)
+        return person
+
+    def group(
+        self, name: str = "Group", *, parent: str | None = None, code: str | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name, "parent_id": parent}
+        if code:
+            body["code"] = code
+        return dict(
+            self.ok(self.client.post(self.url("/groups"), json=body, headers=self.owner.headers))
+        )
+
+    def grant(self, group_id: str, person: Person) -> None:
+        self.ok(
+            self.client.put(
+                self.url(f"/groups/{group_id}/agents/{person.id}"), headers=self.owner.headers
+            )
+        )
+
+    def audit_count(self) -> int:
+        with self.database.read() as session:
+            return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+
+
+@pytest.fixture
+def client(database: Database) -> Iterator[TestClient]:
+    settings = Settings(database_url=database.url, secret_key="test-secret")
+    with TestClient(create_app(settings, database=database)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def world(client: TestClient, database: Database) -> World:
+    return World(client, database)
+
+
+def error_code(response: Any) -> str:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["message"], body
+    return str(body["error"]["code"])
