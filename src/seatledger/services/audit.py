@@ -60,6 +60,7 @@ def list_events(
     """The store's audit trail, newest last, for callers holding ``audit.view``."""
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
         actor.require(Permission.AUDIT_VIEW)
         query = select(AuditEvent).where(AuditEvent.store_id == store.id)
         filters: dict[str, Any] = {
