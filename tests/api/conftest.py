@@ -113,6 +113,51 @@ class World:
             )
         )
 
+    def settings(self, **changes: Any) -> None:
+        self.ok(
+            self.client.patch(self.url(""), json={"settings": changes}, headers=self.owner.headers)
+        )
+
+    def product(self, sku: str = "PY101", *, price: str = "149.00", **extra: Any) -> dict[str, Any]:
+        body = {"sku": sku, "name": f"Course {sku}", "price": price, **extra}
+        return dict(
+            self.ok(self.client.post(self.url("/products"), json=body, headers=self.owner.headers))
+        )
+
+    def checkout(
+        self,
+        buyer: Person,
+        group_id: str | None,
+        *,
+        sku: str = "PY101",
+        quantity: int = 3,
+        method: str = "test_card",
+        card: str | None = "4242424242424242",
+        key: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        """POST an order; returns the response (not asserted)."""
+        payment: dict[str, Any] = {"method": method}
+        if method == "test_card":
+            payment["card_number"] = card
+        body = {
+            "lines": [{"sku": sku, "quantity": quantity}],
+            "purchasing_group_id": group_id,
+            "payment": payment,
+            **extra,
+        }
+        headers = {**buyer.headers, **({"Idempotency-Key": key} if key else {})}
+        return self.client.post(self.url("/orders"), json=body, headers=headers)
+
+    def order(self, buyer: Person, group_id: str | None, **options: Any) -> dict[str, Any]:
+        return dict(self.ok(self.checkout(buyer, group_id, **options)))
+
+    def seats(self, person: Person, **filters: Any) -> list[dict[str, Any]]:
+        response = self.client.get(
+            self.url("/seats"), params={"limit": 500, **filters}, headers=person.headers
+        )
+        return list(self.ok(response)["items"])
+
     def audit_count(self) -> int:
         with self.database.read() as session:
             return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from seatledger import __version__
 from seatledger.api import errors
-from seatledger.api.routers import audit, auth, groups, stores
+from seatledger.api.routers import audit, auth, catalog, groups, orders, seats, stores
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
     errors.install(app)
-    for module in (auth, stores, groups, audit):
+    for module in (auth, stores, groups, catalog, orders, seats, audit):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

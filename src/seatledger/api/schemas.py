@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import Currency, StoreSettings, StoreSettingsPatch
@@ -149,3 +149,113 @@ class AuditEventPublic(PublicModel):
     entity_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+# Catalog
+Sku = Annotated[str, Field(min_length=1, max_length=64)]
+DecimalString = Annotated[str, Field(pattern=r"^\d{1,13}(\.\d{1,4})?$", examples=["149.00"])]
+
+
+class ProductCreate(RequestBody):
+    sku: Sku
+    name: Name
+    price: DecimalString
+    kind: Literal["fixed", "open_ended"] = "fixed"
+    option_skus: list[Sku] | None = Field(default=None, max_length=200)
+
+
+class ProductPublic(PublicModel):
+    id: str
+    sku: str
+    name: str
+    price: str
+    currency: str
+    kind: str
+    option_skus: list[str]
+
+
+# Orders
+class OrderLineCreate(RequestBody):
+    sku: Sku
+    quantity: StrictInt = Field(description="A whole number from 1 to the store's per-line limit.")
+
+
+class PaymentCreate(RequestBody):
+    method: Literal["invoice", "test_card"]
+    card_number: Annotated[str, Field(max_length=32)] | None = None
+
+
+class OrderCreate(RequestBody):
+    lines: list[OrderLineCreate] = Field(max_length=50)
+    purchasing_group_id: Id | None
+    payment: PaymentCreate
+    on_behalf_of: Id | None = None
+
+
+class OrderLinePublic(PublicModel):
+    line_number: int
+    sku: str
+    product_id: str
+    quantity: int
+    unit_price: str
+    line_total: str
+
+
+class OrderPublic(PublicModel):
+    id: str
+    number: int
+    status: str
+    payment_status: str
+    payment_method: str
+    total: str
+    refunded: str
+    currency: str
+    purchasing_group_id: str | None
+    buyer_id: str
+    placed_by: str | None
+    card_last4: str | None
+    created_at: datetime
+    paid_at: datetime | None
+    lines: list[OrderLinePublic]
+
+
+# Seats and capacity
+class SeatOwnerGroupUpdate(RequestBody):
+    owner_group_id: Id
+
+
+class SeatPublic(PublicModel):
+    id: str
+    status: str
+    owner_group_id: str | None
+    order_id: str
+    order_line_id: str
+    product_id: str
+    sku: str
+    price: str
+    currency: str
+    buyer_id: str
+    created_at: datetime
+    updated_at: datetime
+    assignment: dict[str, Any] | None = None
+    enrollment_id: str | None = None
+
+
+class CapacityLinePublic(BaseModel):
+    product_id: str | None = None
+    sku: str | None = None
+    purchased: int
+    available: int
+    awaiting: int
+    assigned: int
+    return_pending: int
+    refunded: int
+    expired: int
+
+
+class CapacityPublic(BaseModel):
+    group_id: str
+    group_name: str
+    include_descendants: bool
+    products: list[CapacityLinePublic]
+    totals: CapacityLinePublic

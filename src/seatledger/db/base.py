@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -44,9 +45,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_RANDOM_BITS = 80
+_id_lock = threading.Lock()
+_last_id = (0, 0)
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh ids, increasing within this process (ULID-style monotonic ids).
+
+    A 48-bit millisecond timestamp, then 80 bits that start random each millisecond and count
+    up within it, so ids made one after another sort in the order they were made.
+    """
+    global _last_id
+    with _id_lock:
+        millis = time.time_ns() // 1_000_000
+        last_millis, last_random = _last_id
+        if millis <= last_millis:
+            millis, start = last_millis, last_random + 1
+        else:
+            start = int.from_bytes(os.urandom(10)) >> 1  # half the range: room to count up
+        if start + count >= 1 << _RANDOM_BITS:  # practically never: move to the next millisecond
+            millis, start = millis + 1, 0
+        _last_id = (millis, start + count - 1)
+    prefix = f"{millis:012x}"
+    return [f"{prefix}{value:020x}" for value in range(start, start + count)]
+
+
 def new_id() -> str:
-    """A 32-hex-digit id that sorts by creation time (millisecond prefix, then random bits)."""
-    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
+    """A 32-hex-digit id that sorts by creation time."""
+    return new_ids(1)[0]
 
 
 IdColumn = String(32)

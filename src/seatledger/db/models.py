@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -142,3 +151,109 @@ class AuditEvent(Base):
     seat_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
     order_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
     learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
+
+
+class StoreCounter(Base):
+    """Per-store sequences (order numbers), advanced with an atomic UPDATE."""
+
+    __tablename__ = "store_counters"
+
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Product(Base):
+    """Something sold: a fixed product is one course; an open-ended one offers a choice."""
+
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("store_id", "sku"),)
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProductOption(Base):
+    """A fixed product that a seat of an open-ended product may become."""
+
+    __tablename__ = "product_options"
+
+    product_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("products.id"), primary_key=True)
+    option_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("products.id"), primary_key=True)
+
+
+class Order(Base):
+    """A checkout: lines, an optional purchasing group and its payment."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("store_id", "number"),
+        UniqueConstraint("store_id", "buyer_id", "idempotency_key"),
+        Index("ix_orders_store_id_buyer_id", "store_id", "buyer_id"),
+    )
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    number: Mapped[int] = mapped_column(BigInteger)
+    buyer_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("customers.id"))
+    placed_by: Mapped[str | None] = mapped_column(IdColumn)
+    purchasing_group_id: Mapped[str | None] = mapped_column(
+        IdColumn, ForeignKey("purchasing_groups.id"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    payment_status: Mapped[str] = mapped_column(String(24))
+    payment_method: Mapped[str] = mapped_column(String(16))
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    currency: Mapped[str] = mapped_column(String(3))
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    refunded_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_number"),)
+
+    id: Mapped[str] = id_column()
+    order_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("orders.id"))
+    line_number: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class Seat(Base):
+    """One unit of a paid order line (an invoice item), owned by a purchasing group or none."""
+
+    __tablename__ = "seats"
+    __table_args__ = (
+        # Capacity per group, product and state is answered from this index alone.
+        Index("ix_seats_capacity", "owner_group_id", "product_id", "status"),
+        Index("ix_seats_store_id_status", "store_id", "status"),
+        Index("ix_seats_order_id", "order_id"),
+        Index("ix_seats_buyer_ungrouped", "buyer_id", "owner_group_id"),
+    )
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("orders.id"))
+    order_line_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("order_lines.id"))
+    product_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("products.id"))
+    buyer_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("customers.id"))
+    owner_group_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("purchasing_groups.id"))
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from seatledger.db.base import new_id
 from seatledger.db.engine import Database
 from seatledger.db.models import AuditEvent
 from seatledger.db.pagination import Page, paginate
@@ -30,6 +31,7 @@ def record(
 ) -> AuditEvent:
     """Add one audit event to the current transaction (it commits or rolls back with it)."""
     event = AuditEvent(
+        id=new_id(),  # taken now, so events sort in the order they were recorded
         store_id=store_id,
         actor_id=actor.audit_id,
         action=action,

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from seatledger.api.deps import CallerDep, DatabaseDep
+from seatledger.api.schemas import ProductCreate, ProductPublic
+from seatledger.services import catalog
+
+router = APIRouter(prefix="/api/v1/stores/{store}", tags=["catalog"])
+
+
+@router.post("/products", status_code=201, response_model=ProductPublic)
+def create_product(
+    store: str, body: ProductCreate, database: DatabaseDep, caller: CallerDep
+) -> ProductPublic:
+    """Add a product (``store.manage``); prices are decimal strings in the store's currency."""
+    product = catalog.create_product(
+        database,
+        caller,
+        store,
+        sku=body.sku,
+        name=body.name,
+        price=body.price,
+        kind=catalog.ProductKind(body.kind),
+        option_skus=body.option_skus,
+    )
+    return ProductPublic.model_validate(product)
+
+
+@router.get("/products", response_model=list[ProductPublic])
+def list_products(store: str, database: DatabaseDep) -> list[ProductPublic]:
+    """The published products (anyone)."""
+    return [ProductPublic.model_validate(p) for p in catalog.list_products(database, store)]

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+
+from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.schemas import OrderCreate, OrderPublic, Page
+from seatledger.domain.orders import OrderStatus, PaymentMethod
+from seatledger.services import orders
+
+router = APIRouter(prefix="/api/v1/stores/{store}/orders", tags=["orders"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Retrying with the same key returns the same order instead of a new one.",
+    ),
+]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=OrderPublic,
+    responses={402: {"description": "The card was declined (payment_declined)."}},
+)
+def place_order(
+    store: str,
+    body: OrderCreate,
+    database: DatabaseDep,
+    caller: CallerDep,
+    idempotency_key: IdempotencyKey = None,
+) -> OrderPublic:
+    """Check out. Seats are created when the payment is captured."""
+    order = orders.place_order(
+        database,
+        caller,
+        store,
+        lines=[orders.LineRequest(line.sku, line.quantity) for line in body.lines],
+        purchasing_group_id=body.purchasing_group_id,
+        payment_method=PaymentMethod(body.payment.method),
+        card_number=body.payment.card_number,
+        on_behalf_of=body.on_behalf_of,
+        idempotency_key=idempotency_key,
+    )
+    return OrderPublic.model_validate(order)
+
+
+@router.get("", response_model=Page[OrderPublic])
+def list_orders(
+    store: str,
+    database: DatabaseDep,
+    caller: CallerDep,
+    status: OrderStatus | None = None,
+    purchasing_group_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[OrderPublic]:
+    """Every order for ``orders.view``; the caller's own orders otherwise."""
+    page = orders.list_orders(
+        database,
+        caller,
+        store,
+        status=status,
+        purchasing_group_id=purchasing_group_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page[OrderPublic](
+        items=[OrderPublic.model_validate(o) for o in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/{order_id}", response_model=OrderPublic)
+def get_order(store: str, order_id: str, database: DatabaseDep, caller: CallerDep) -> OrderPublic:
+    return OrderPublic.model_validate(orders.get_order(database, caller, store, order_id))
+
+
+@router.post("/{order_id}/capture", response_model=OrderPublic)
+def capture_order(
+    store: str, order_id: str, database: DatabaseDep, caller: CallerDep
+) -> OrderPublic:
+    """Capture an authorized card or mark an invoice paid (``orders.manage``): the seats appear."""
+    return OrderPublic.model_validate(orders.capture_order(database, caller, store, order_id))
+
+
+@router.post("/{order_id}/void", response_model=OrderPublic)
+def void_order(store: str, order_id: str, database: DatabaseDep, caller: CallerDep) -> OrderPublic:
+    """Release an authorized card payment (``orders.manage``)."""
+    return OrderPublic.model_validate(orders.void_order(database, caller, store, order_id))
+
+
+@router.post("/{order_id}/cancel", response_model=OrderPublic)
+def cancel_order(
+    store: str, order_id: str, database: DatabaseDep, caller: CallerDep
+) -> OrderPublic:
+    """Cancel an unpaid order (``orders.manage``, or the buyer)."""
+    return OrderPublic.model_validate(orders.cancel_order(database, caller, store, order_id))

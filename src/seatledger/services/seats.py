@@ -1,0 +1,177 @@
+"""Seats (invoice items): listing, reading, and setting the owner group (rules 4-6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from seatledger.db import group_closure, seat_queries
+from seatledger.db.base import utcnow
+from seatledger.db.engine import Database
+from seatledger.db.models import Order, Product, Seat, Store
+from seatledger.db.pagination import Page, paginate
+from seatledger.domain import group_tree
+from seatledger.domain.actor import Actor
+from seatledger.domain.errors import Conflict, PermissionDenied, not_found
+from seatledger.domain.money import format_amount
+from seatledger.domain.permissions import Permission
+from seatledger.domain.seats import SeatMove, SeatStatus, next_status
+from seatledger.services import access, audit
+from seatledger.services.groups import find_group
+
+
+@dataclass(frozen=True)
+class SeatView:
+    id: str
+    status: str
+    owner_group_id: str | None
+    order_id: str
+    order_line_id: str
+    product_id: str
+    sku: str
+    price: str
+    currency: str
+    buyer_id: str
+    created_at: datetime
+    updated_at: datetime
+    assignment: None = None
+    enrollment_id: str | None = None
+
+
+def _views(session: Session, seats: list[Seat]) -> list[SeatView]:
+    product_ids = {seat.product_id for seat in seats}
+    skus = dict(
+        session.execute(select(Product.id, Product.sku).where(Product.id.in_(product_ids))).all()
+    )
+    order_ids = {seat.order_id for seat in seats}
+    currencies = dict(
+        session.execute(select(Order.id, Order.currency).where(Order.id.in_(order_ids))).all()
+    )
+    return [
+        SeatView(
+            id=seat.id,
+            status=seat.status,
+            owner_group_id=seat.owner_group_id,
+            order_id=seat.order_id,
+            order_line_id=seat.order_line_id,
+            product_id=seat.product_id,
+            sku=skus[seat.product_id],
+            price=format_amount(seat.price_minor, currencies[seat.order_id]),
+            currency=currencies[seat.order_id],
+            buyer_id=seat.buyer_id,
+            created_at=seat.created_at,
+            updated_at=seat.updated_at,
+        )
+        for seat in seats
+    ]
+
+
+def visible_seat(session: Session, store: Store, actor: Actor, seat_id: str) -> Seat:
+    """The seat when the caller may see it; 404 alike for missing and invisible seats."""
+    access.require_customer(actor)
+    seat = session.scalar(
+        select(Seat).where(
+            Seat.id == seat_id, Seat.store_id == store.id, seat_queries.visible_to(actor)
+        )
+    )
+    if seat is None:
+        raise not_found("seat", seat_id)
+    return seat
+
+
+def list_seats(
+    db: Database,
+    caller: str | None,
+    store_slug: str,
+    *,
+    owner_group_id: str | None = None,
+    status: SeatStatus | None = None,
+    order_id: str | None = None,
+    sku: str | None = None,
+    ungrouped: bool = False,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[SeatView]:
+    """The seats the caller may see, filtered; agents see their groups' and own ungrouped seats."""
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
+        query = select(Seat).where(Seat.store_id == store.id, seat_queries.visible_to(actor))
+        if owner_group_id is not None:
+            query = query.where(Seat.owner_group_id == owner_group_id)
+        if ungrouped:
+            query = query.where(Seat.owner_group_id.is_(None))
+        if status is not None:
+            query = query.where(Seat.status == status.value)
+        if order_id is not None:
+            query = query.where(Seat.order_id == order_id)
+        if sku is not None:
+            query = query.where(
+                Seat.product_id.in_(
+                    select(Product.id).where(Product.store_id == store.id, Product.sku == sku)
+                )
+            )
+        page = paginate(session, query, Seat.id, limit=limit, cursor=cursor)
+        return Page(_views(session, page.items), page.next_cursor)
+
+
+def get_seat(db: Database, caller: str | None, store_slug: str, seat_id: str) -> SeatView:
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        return _views(session, [visible_seat(session, store, actor, seat_id)])[0]
+
+
+def set_owner_group(
+    db: Database, caller: str | None, store_slug: str, seat_id: str, owner_group_id: str
+) -> SeatView:
+    """Rule 4: set or change the owner group of an available seat.
+
+    Admins with ``seats.manage`` may choose any active group; agents only groups they are
+    agent of, on seats they can see.
+    """
+    with db.write() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        seat = visible_seat(session, store, actor, seat_id)
+        check_group_choice(session, store, actor, owner_group_id)
+        next_status(seat.id, SeatStatus(seat.status), SeatMove.SET_OWNER_GROUP)
+        before = seat.owner_group_id
+        changed = session.execute(
+            update(Seat)
+            .where(Seat.id == seat.id, Seat.status == SeatStatus.AVAILABLE.value)
+            .values(owner_group_id=owner_group_id, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:  # the seat left 'available' meanwhile
+            session.refresh(seat)
+            next_status(seat.id, SeatStatus(seat.status), SeatMove.SET_OWNER_GROUP)
+        session.refresh(seat)
+        audit.record(
+            session,
+            store_id=store.id,
+            actor=actor,
+            action="seat.owner_group_set",
+            entity="seat",
+            entity_id=seat.id,
+            seat_id=seat.id,
+            order_id=seat.order_id,
+            group_id=owner_group_id,
+            before={"owner_group_id": before},
+            after={"owner_group_id": owner_group_id},
+        )
+        return _views(session, [seat])[0]
+
+
+def check_group_choice(session: Session, store: Store, actor: Actor, group_id: str) -> None:
+    """Rule 5: the group an assigner picks must be one they may use, and active."""
+    if not actor.has(Permission.SEATS_MANAGE):
+        lineage = group_closure.lineage(session, group_id)
+        if not group_tree.is_agent_of(lineage, actor.agent_grant_group_ids):
+            raise PermissionDenied(
+                "You can only choose purchasing groups you are agent of.", code="not_agent_of_group"
+            )
+    group = find_group(session, store.id, group_id)
+    if not group.active:
+        raise Conflict("This purchasing group is deactivated.", code="group_inactive")

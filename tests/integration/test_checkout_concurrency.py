@@ -1,0 +1,99 @@
+"""Checkout races on real parallel connections, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from seatledger.db.engine import Database
+from seatledger.db.models import Order, Seat
+from seatledger.domain.errors import DomainError
+from seatledger.domain.orders import PaymentMethod
+from seatledger.services import accounts, catalog, customers, groups, orders, stores
+from tests.integration.test_concurrency import PASSWORD, race
+
+
+@pytest.fixture
+def shop(database: Database) -> dict[str, Any]:
+    owner = accounts.create_owner(database, email="owner@example.com", password=PASSWORD)
+    stores.create_store(database, owner.id, slug="race", name="Race")
+    catalog.create_product(
+        database,
+        owner.id,
+        "race",
+        sku="PY",
+        name="Py",
+        price="10.00",
+        kind=catalog.ProductKind.FIXED,
+    )
+    group = groups.create_group(database, owner.id, "race", name="G")
+    agent = customers.sign_up(
+        database, "race", email="agent@example.com", name="Agent", password=PASSWORD
+    )
+    groups.grant_agent(database, owner.id, "race", group.id, agent.id)
+    return {"owner": owner.id, "group": group.id, "agent": agent.user_id}
+
+
+def checkout(
+    database: Database, shop: dict[str, Any], *, key: str | None, method: PaymentMethod
+) -> Any:
+    return orders.place_order(
+        database, shop["agent"], "race", lines=[orders.LineRequest("PY", 50)],
+        purchasing_group_id=shop["group"], payment_method=method,
+        card_number="4242424242424242" if method is PaymentMethod.TEST_CARD else None,
+        idempotency_key=key,
+    )  # fmt: skip
+
+
+def counts(database: Database) -> tuple[int, int]:
+    with database.read() as session:
+        return (
+            int(session.scalar(select(func.count()).select_from(Order)) or 0),
+            int(session.scalar(select(func.count()).select_from(Seat)) or 0),
+        )
+
+
+def test_parallel_checkouts_with_one_idempotency_key_make_one_order(
+    database: Database, shop: dict
+) -> None:
+    results = race(
+        6, lambda _: checkout(database, shop, key="same-key", method=PaymentMethod.TEST_CARD)
+    )
+
+    assert all(not isinstance(r, DomainError) for r in results), results
+    assert len({r.id for r in results}) == 1
+    assert counts(database) == (1, 50)
+
+
+def test_parallel_checkouts_without_a_key_get_distinct_numbers(
+    database: Database, shop: dict
+) -> None:
+    results = race(5, lambda _: checkout(database, shop, key=None, method=PaymentMethod.TEST_CARD))
+
+    assert sorted(r.number for r in results) == [1, 2, 3, 4, 5]
+    assert counts(database) == (5, 250)
+
+
+def test_parallel_captures_create_the_seats_once(database: Database, shop: dict) -> None:
+    order = checkout(database, shop, key=None, method=PaymentMethod.INVOICE)
+
+    results = race(4, lambda _: orders.capture_order(database, shop["owner"], "race", order.id))
+
+    assert sorted(getattr(r, "code", "ok") for r in results) == ["ok"] + ["order_already_paid"] * 3
+    assert counts(database) == (1, 50)
+
+
+def test_capture_racing_cancel_leaves_either_seats_or_none(database: Database, shop: dict) -> None:
+    order = checkout(database, shop, key=None, method=PaymentMethod.INVOICE)
+    actions = [
+        lambda: orders.capture_order(database, shop["owner"], "race", order.id),
+        lambda: orders.cancel_order(database, shop["owner"], "race", order.id),
+    ]
+
+    results = race(2, lambda i: actions[i]())
+
+    winners = [r for r in results if not isinstance(r, DomainError)]
+    assert len(winners) == 1
+    assert counts(database) == (1, 50 if winners[0].status == "paid" else 0)
