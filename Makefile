@@ -26,3 +26,8 @@ lint: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis seatledger.db*
+
+bench: install
+	scripts/ensure-postgres
+	$(BIN)/python -m bench.checkout
+	$(BIN)/python -m bench.capacity

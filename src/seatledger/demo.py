@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from seatledger.db.engine import Database
-from seatledger.db.models import Store
+from seatledger.db.models import Store, User
+from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
-from seatledger.services import accounts, admins, customers, groups, stores
+from seatledger.domain.store_settings import StoreSettingsPatch
+from seatledger.services import accounts, admins, catalog, customers, groups, orders, stores
 
 DEMO_STORE = "demo"
 DEMO_PASSWORD = "demo-password"
@@ -65,11 +67,59 @@ def load_demo(database: Database) -> DemoSummary:
 
     acme = group("Acme Corp", "ACME")
     engineering = group("Engineering", "ACME-ENG", acme)
-    group("Platform team", "ACME-ENG-PLAT", engineering)
+    platform = group("Platform team", "ACME-ENG-PLAT", engineering)
     group("Data team", "ACME-ENG-DATA", engineering)
     sales = group("Sales", "ACME-SALES", acme)
     globex = group("Globex", "GLOBEX")
     group("Globex Support", "GLOBEX-SUP", globex)
     groups.grant_agent(database, owner.id, DEMO_STORE, engineering, agent)
     groups.grant_agent(database, owner.id, DEMO_STORE, sales, sales_agent)
+    _load_orders(database, owner.id, agent_user=_user_of(database, AGENT_EMAIL),
+                 sales_user=_user_of(database, SALES_AGENT_EMAIL), engineering=engineering,
+                 platform=platform, sales=sales)  # fmt: skip
     return summary
+
+
+def _user_of(database: Database, email: str) -> str:
+    with database.read() as session:
+        return str(session.scalar(select(User.id).where(User.email == email)))
+
+
+def _load_orders(
+    database: Database, owner: str, *, agent_user: str, sales_user: str,
+    engineering: str, platform: str, sales: str,
+) -> None:  # fmt: skip
+    """Products, and orders with and without groups in several payment states."""
+    fixed = catalog.ProductKind.FIXED
+    for sku, name, price in [
+        ("PY101", "Python Fundamentals", "149.00"),
+        ("SQL201", "SQL for Analysts", "199.00"),
+        ("SEC301", "Secure Coding", "249.00"),
+    ]:
+        catalog.create_product(
+            database, owner, DEMO_STORE, sku=sku, name=name, price=price, kind=fixed
+        )
+    catalog.create_product(
+        database, owner, DEMO_STORE, sku="ANY-COURSE", name="Any one course", price="179.00",
+        kind=catalog.ProductKind.OPEN_ENDED, option_skus=["PY101", "SQL201", "SEC301"],
+    )  # fmt: skip
+    stores.update_store(
+        database, owner, DEMO_STORE, settings=StoreSettingsPatch(allow_groupless_checkout=True)
+    )
+
+    def buy(user: str, group: str | None, sku: str, quantity: int, method: PaymentMethod) -> str:
+        card = "4242424242424242" if method is PaymentMethod.TEST_CARD else None
+        return orders.place_order(
+            database, user, DEMO_STORE, lines=[orders.LineRequest(sku, quantity)],
+            purchasing_group_id=group, payment_method=method, card_number=card,
+        ).id  # fmt: skip
+
+    buy(agent_user, engineering, "PY101", 20, PaymentMethod.TEST_CARD)
+    buy(agent_user, platform, "SEC301", 8, PaymentMethod.TEST_CARD)
+    invoice = buy(agent_user, platform, "SQL201", 10, PaymentMethod.INVOICE)
+    orders.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
+    buy(agent_user, None, "ANY-COURSE", 5, PaymentMethod.TEST_CARD)  # ungrouped: set its group
+    buy(sales_user, sales, "PY101", 12, PaymentMethod.TEST_CARD)
+    buy(sales_user, sales, "SQL201", 6, PaymentMethod.INVOICE)  # waits for payment
+    cancelled = buy(sales_user, sales, "SEC301", 3, PaymentMethod.INVOICE)
+    orders.cancel_order(database, sales_user, DEMO_STORE, cancelled)

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from seatledger.api.app import create_app
 from seatledger.config import Settings
+from seatledger.db import seat_counts
 from seatledger.db.engine import Database
-from seatledger.db.models import AuditEvent
+from seatledger.db.models import AuditEvent, Seat
 from seatledger.services import accounts
 
 PASSWORD = "correct-horse-battery"
@@ -157,6 +158,19 @@ class World:
             self.url("/seats"), params={"limit": 500, **filters}, headers=person.headers
         )
         return list(self.ok(response)["items"])
+
+    def force_status(self, seat_id: str, status: str) -> None:
+        """Put a seat in a state the API cannot reach yet, keeping its counters in step."""
+        with self.database.write() as session:
+            seat = session.get(Seat, seat_id)
+            assert seat is not None
+            seat_counts.apply(
+                session,
+                seat_counts.moved(
+                    seat.product_id, group=seat.owner_group_id, status=seat.status, to_status=status
+                ),
+            )
+            session.execute(update(Seat).where(Seat.id == seat_id).values(status=status))
 
     def audit_count(self) -> int:
         with self.database.read() as session:

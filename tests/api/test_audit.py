@@ -56,3 +56,18 @@ def test_a_bad_since_is_a_validation_error(world: World) -> None:
     )
 
     assert (response.status_code, error_code(response)) == (422, "validation_error")
+
+
+def test_agents_read_the_history_of_their_own_seats_only(world: World) -> None:
+    world.product("PY101")
+    mine, theirs = world.group("Mine"), world.group("Theirs")
+    agent = world.customer(agent_of=(mine["id"],))
+    other = world.customer(agent_of=(theirs["id"],))
+    world.order(agent, mine["id"], quantity=2)
+    world.order(other, theirs["id"], quantity=3)
+    my_seats = {s["id"] for s in world.seats(agent)}
+
+    events = world.client.get(world.url("/audit"), headers=agent.headers).json()["items"]
+
+    assert {e["entity_id"] for e in events} == my_seats
+    assert {e["action"] for e in events} == {"seat.created"}

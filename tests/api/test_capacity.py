@@ -5,9 +5,7 @@ import io
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
-from seatledger.db.models import Seat
 from tests.api.conftest import World, error_code
 
 ZERO = {"awaiting": 0, "assigned": 0, "return_pending": 0, "refunded": 0, "expired": 0}
@@ -61,8 +59,7 @@ def test_capacity_rolls_up_descendants_on_request(world: World, tree: dict) -> N
 def test_remaining_capacity_is_available_only(world: World, tree: dict) -> None:
     seats = world.seats(world.owner, owner_group_id=tree["acme"]["id"])
     for seat, status in zip(seats, ["awaiting", "assigned", "return_pending"], strict=False):
-        with world.database.write() as session:
-            session.execute(update(Seat).where(Seat.id == seat["id"]).values(status=status))
+        world.force_status(seat["id"], status)
 
     (line,) = capacity(world, tree["agent"], tree["acme"]["id"]).json()["products"]
 

@@ -3,9 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 
-from seatledger.db.models import Seat
 from tests.api.conftest import World, error_code
 
 
@@ -22,11 +20,6 @@ def shop(world: World) -> dict[str, Any]:
         "west_agent": world.customer("west@example.com", agent_of=(west["id"],)),
         "seat_admin": world.customer("seats@example.com", permissions=["seats.manage"]),
     }
-
-
-def set_status(world: World, seat_id: str, status: str) -> None:
-    with world.database.write() as session:
-        session.execute(update(Seat).where(Seat.id == seat_id).values(status=status))
 
 
 def test_agents_see_only_their_groups_seats_and_own_ungrouped_purchases(
@@ -118,7 +111,7 @@ def test_owner_group_is_fixed_once_the_seat_is_not_available(
 ) -> None:
     world.order(shop["east_agent"], None, quantity=1)
     (seat,) = world.seats(world.owner)
-    set_status(world, seat["id"], status)
+    world.force_status(seat["id"], status)
     before = world.audit_count()
 
     response = world.client.patch(

@@ -257,3 +257,20 @@ class Seat(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SeatCount(Base):
+    """How many seats a group owns per product and state, kept in step with ``seats``.
+
+    Every seat write goes through ``db.seat_counts``, in the same transaction, so capacity
+    reports read a few rows per group instead of counting seats (docs/adr/0009).
+    """
+
+    __tablename__ = "seat_counts"
+
+    group_id: Mapped[str] = mapped_column(
+        IdColumn, ForeignKey("purchasing_groups.id"), primary_key=True
+    )
+    product_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("products.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seats: Mapped[int] = mapped_column(BigInteger, default=0)

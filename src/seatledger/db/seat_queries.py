@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from seatledger.db.models import AgentGrant, GroupClosure, Product, Seat
+from seatledger.db.models import AgentGrant, GroupClosure, Product, Seat, SeatCount
 from seatledger.domain.actor import Actor
 from seatledger.domain.permissions import Permission
 
@@ -33,12 +33,12 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
 def capacity_counts(session: Session, group_ids: Any) -> list[tuple[str, str, str, int]]:
     """(product_id, sku, status, count) for the seats owned by ``group_ids`` (a list or subquery).
 
-    Counted from the covering index ``ix_seats_capacity`` first, then joined to products.
+    Read from the maintained counters (a few rows per group), not by counting seats.
     """
     counts = (
-        select(Seat.product_id, Seat.status, func.count().label("seats"))
-        .where(Seat.owner_group_id.in_(group_ids))
-        .group_by(Seat.product_id, Seat.status)
+        select(SeatCount.product_id, SeatCount.status, func.sum(SeatCount.seats).label("seats"))
+        .where(SeatCount.group_id.in_(group_ids))
+        .group_by(SeatCount.product_id, SeatCount.status)
         .subquery()
     )
     rows = session.execute(

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from seatledger.db import seat_queries
 from seatledger.db.base import new_id
 from seatledger.db.engine import Database
-from seatledger.db.models import AuditEvent
+from seatledger.db.models import AuditEvent, Seat
 from seatledger.db.pagination import Page, paginate
 from seatledger.domain.actor import Actor
 from seatledger.domain.permissions import Permission
@@ -59,12 +60,18 @@ def list_events(
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[AuditEvent]:
-    """The store's audit trail, newest last, for callers holding ``audit.view``."""
+    """The store's audit trail, oldest first: all of it for ``audit.view``, and for agents the
+    events of the seats they can see."""
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
         access.require_customer(actor)
-        actor.require(Permission.AUDIT_VIEW)
         query = select(AuditEvent).where(AuditEvent.store_id == store.id)
+        if not actor.has(Permission.AUDIT_VIEW):
+            if not actor.is_agent:
+                actor.require(Permission.AUDIT_VIEW)
+            # An agent reads the history of the seats they can see, and nothing else.
+            seats = select(Seat.id).where(Seat.store_id == store.id, seat_queries.visible_to(actor))
+            query = query.where(AuditEvent.seat_id.in_(seats))
         filters: dict[str, Any] = {
             "seat_id": seat_id,
             "order_id": order_id,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from seatledger.db import counters, group_closure
+from seatledger.db import counters, group_closure, seat_counts
 from seatledger.db.base import new_id, new_ids, utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
@@ -359,6 +359,7 @@ def _create_seats(
         connection = session.connection()
         connection.execute(insert(Seat.__table__), seats)
         connection.execute(insert(AuditEvent.__table__), events)
+        seat_counts.apply(session, seat_counts.created(seats))
 
 
 def _visible_order(session: Session, store: Store, actor: Actor, order_id: str) -> Order:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seatledger.db import group_closure, seat_queries
+from seatledger.db import group_closure, seat_counts, seat_queries
 from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Order, Product, Seat, Store
@@ -147,6 +147,12 @@ def set_owner_group(
         if changed != 1:  # the seat left 'available' meanwhile
             session.refresh(seat)
             next_status(seat.id, SeatStatus(seat.status), SeatMove.SET_OWNER_GROUP)
+        seat_counts.apply(
+            session,
+            seat_counts.moved(
+                seat.product_id, group=before, status=seat.status, to_group=owner_group_id
+            ),
+        )
         session.refresh(seat)
         audit.record(
             session,

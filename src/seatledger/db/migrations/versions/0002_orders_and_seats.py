@@ -1,4 +1,4 @@
-"""orders, payments and seats
+"""orders, payments, seats and seat counts
 
 Revision ID: 0002
 Revises: 0001
@@ -105,6 +105,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("product_id", "option_id", name=op.f("pk_product_options")),
     )
     op.create_table(
+        "seat_counts",
+        sa.Column("group_id", sa.String(length=32), nullable=False),
+        sa.Column("product_id", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("seats", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["group_id"],
+            ["purchasing_groups.id"],
+            name=op.f("fk_seat_counts_group_id_purchasing_groups"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"], ["products.id"], name=op.f("fk_seat_counts_product_id_products")
+        ),
+        sa.PrimaryKeyConstraint("group_id", "product_id", "status", name=op.f("pk_seat_counts")),
+    )
+    op.create_table(
         "order_lines",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("order_id", sa.String(length=32), nullable=False),
@@ -175,6 +191,7 @@ def downgrade() -> None:
 
     op.drop_table("seats")
     op.drop_table("order_lines")
+    op.drop_table("seat_counts")
     op.drop_table("product_options")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index("ix_orders_store_id_buyer_id")
