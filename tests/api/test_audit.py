@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from tests.api.conftest import World, error_code
 
 
@@ -40,7 +42,6 @@ def test_audit_filters_by_learner_email_and_since(world: World) -> None:
 
 
 def test_audit_trail_is_append_only_in_the_database(world: World) -> None:
-    import pytest
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -71,3 +72,24 @@ def test_agents_read_the_history_of_their_own_seats_only(world: World) -> None:
 
     assert {e["entity_id"] for e in events} == my_seats
     assert {e["action"] for e in events} == {"seat.created"}
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-01-01", "2026-01-01T00:00:00", "2026-01-01T00:00:00+02:00"]
+)
+def test_since_takes_dates_and_times_without_offsets_as_utc(world: World, since: str) -> None:
+    response = world.client.get(
+        world.url("/audit"), params={"since": since}, headers=world.owner.headers
+    )
+
+    assert response.status_code == 200
+    assert len(response.json()["items"]) > 0
+
+
+@pytest.mark.parametrize("since", ["0.5", "1700000000", "tomorrow"])
+def test_since_refuses_numbers_and_words(world: World, since: str) -> None:
+    response = world.client.get(
+        world.url("/audit"), params={"since": since}, headers=world.owner.headers
+    )
+
+    assert (response.status_code, error_code(response)) == (422, "validation_error")

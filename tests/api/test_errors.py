@@ -31,6 +31,7 @@ def test_wrong_method_answers_json_405(world: World) -> None:
     response = world.client.put("/api/v1/auth/token", json={})
 
     assert (response.status_code, error_code(response)) == (405, "method_not_allowed")
+    assert response.headers["allow"] == "POST"
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,16 @@ def test_openapi_documents_every_endpoint(world: World) -> None:
     for method, path in expected:
         responses = paths[path][method]["responses"]
         assert {"401", "404", "422"} <= set(responses), (method, path)
+
+
+def test_text_the_database_cannot_store_is_a_422_not_a_500(world: World) -> None:
+    body = {"name": "nul\x00byte"}
+
+    response = world.client.post(world.url("/groups"), json=body, headers=world.owner.headers)
+    lookup = world.client.get("/api/v1/stores/ac%00me", headers=world.owner.headers)
+
+    if world.database.is_sqlite:  # SQLite stores a NUL character; PostgreSQL refuses it
+        assert (response.status_code, lookup.status_code) == (201, 404)
+    else:
+        assert (response.status_code, error_code(response)) == (422, "invalid_value")
+        assert (lookup.status_code, error_code(lookup)) == (422, "invalid_value")

@@ -49,7 +49,10 @@ def test_opposite_moves_in_parallel_never_make_a_cycle(database: Database) -> No
     b = groups.create_group(database, owner, "race", name="B").id
     moves = [(a, b), (b, a)]
 
-    results = race(2, lambda i: groups.update_group(database, owner, "race", moves[i][0], parent_id=moves[i][1]))
+    results = race(
+        2,
+        lambda i: groups.update_group(database, owner, "race", moves[i][0], parent_id=moves[i][1]),
+    )
 
     errors = [r for r in results if isinstance(r, DomainError)]
     assert [e.code for e in errors] == ["group_cycle"]
@@ -64,7 +67,11 @@ def test_parallel_sign_ups_with_one_email_make_one_account(database: Database) -
     results = race(
         6,
         lambda i: customers.sign_up(
-            database, "race", email=f"{'SAME' if i % 2 else 'same'}@example.com", name="Same", password=PASSWORD
+            database,
+            "race",
+            email=f"{'SAME' if i % 2 else 'same'}@example.com",
+            name="Same",
+            password=PASSWORD,
         ),
     )
 
@@ -77,7 +84,9 @@ def test_parallel_sign_ups_with_one_email_make_one_account(database: Database) -
 def test_parallel_grants_of_one_role_make_one_grant_and_one_event(database: Database) -> None:
     owner = make_store(database)
     group = groups.create_group(database, owner, "race", name="G").id
-    agent = customers.sign_up(database, "race", email="agent@example.com", name="Agent", password=PASSWORD)
+    agent = customers.sign_up(
+        database, "race", email="agent@example.com", name="Agent", password=PASSWORD
+    )
 
     results = race(6, lambda _: groups.grant_agent(database, owner, "race", group, agent.id))
 
@@ -88,10 +97,14 @@ def test_parallel_grants_of_one_role_make_one_grant_and_one_event(database: Data
 
 def test_parallel_permission_changes_leave_one_complete_set(database: Database) -> None:
     owner = make_store(database)
-    admin = customers.sign_up(database, "race", email="admin@example.com", name="Admin", password=PASSWORD)
+    admin = customers.sign_up(
+        database, "race", email="admin@example.com", name="Admin", password=PASSWORD
+    )
     choices = [["groups.view"], ["seats.view", "audit.view"], ["store.manage"], ["orders.manage"]]
 
-    results = race(4, lambda i: admins.set_permissions(database, owner, "race", admin.id, choices[i]))
+    results = race(
+        4, lambda i: admins.set_permissions(database, owner, "race", admin.id, choices[i])
+    )
 
     assert all(not isinstance(r, DomainError) for r in results), results
     (final,) = admins.list_admins(database, owner, "race")
@@ -103,4 +116,9 @@ def test_parallel_stores_with_one_slug_make_one_store(database: Database) -> Non
 
     results = race(4, lambda _: stores.create_store(database, owner.id, slug="same", name="Same"))
 
-    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Conflict", "Conflict", "Store"]
+    assert sorted(type(r).__name__ for r in results) == [
+        "Conflict",
+        "Conflict",
+        "Conflict",
+        "Store",
+    ]

@@ -44,7 +44,7 @@ def test_require_names_the_missing_permission() -> None:
         user_id="u1", customer_id="c1", granted_permissions=frozenset({Permission.SEATS_VIEW})
     )
 
-    with pytest.raises(PermissionDenied, match="'audit.view'"):
+    with pytest.raises(PermissionDenied, match=r"'audit\.view'"):
         admin.require(Permission.AUDIT_VIEW)
     admin.require(Permission.SEATS_VIEW)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from seatledger.domain import errors
@@ -63,11 +65,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     body.update({key: value for key, value in extra.items() if value is not None})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse({"error": body}, status_code=status, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse({"error": body}, status_code=status, headers=headers or None)
 
 
 def status_of(error: errors.DomainError) -> int:
@@ -105,14 +111,40 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
     return error_response(422, "validation_error", message, fields=fields)
 
 
-async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """The methods the OpenAPI document gives this path (Starlette names only one route's)."""
+    app = request.app
+    table = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"),
+                sorted(m.upper() for m in item),
+            )
+            for path, item in app.openapi()["paths"].items()
+        ]
+        app.state.allowed_methods = table
+    methods = {m for pattern, listed in table if pattern.match(request.url.path) for m in listed}
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 405:
+        error.headers = {**(error.headers or {}), "Allow": _allowed_methods(request)}
     code = CODE_BY_HTTP_STATUS.get(error.status_code, "error")
     message = {
         404: "There is no such endpoint; see /docs for the API.",
         405: "This endpoint does not accept that method.",
     }.get(error.status_code, str(error.detail))
-    return error_response(error.status_code, code, message)
+    return error_response(error.status_code, code, message, headers=error.headers)  # keeps Allow
+
+
+async def _database_refused_value(_request: Request, error: Exception) -> JSONResponse:
+    # The database refused a value the schema let through (a NUL character in text on
+    # PostgreSQL, a number out of range): the caller's input, not our failure.
+    logger.info("database refused a value: %s", error)
+    return error_response(422, "invalid_value", "A value in the request cannot be stored.")
 
 
 async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
@@ -124,4 +156,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _database_refused_value)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
 from seatledger.api.schemas import AuditEventPublic, Page
+from seatledger.domain.errors import Invalid
 from seatledger.services import audit
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["audit"])
 
 IdFilter = Annotated[str | None, Query(max_length=64)]
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time; a time without an offset is taken as UTC."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            f"since: '{text}' is not an ISO 8601 date or date-time.", code="validation_error"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/audit", response_model=Page[AuditEventPublic])
@@ -24,7 +38,14 @@ def list_audit_events(
     group_id: IdFilter = None,
     learner_email: Annotated[str | None, Query(max_length=320)] = None,
     actor_id: IdFilter = None,
-    since: datetime | None = None,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="ISO 8601 date or date-time; without an offset it is read as UTC.",
+            examples=["2026-11-27T09:00:00Z"],
+        ),
+    ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[AuditEventPublic]:
@@ -38,7 +59,7 @@ def list_audit_events(
         group_id=group_id,
         learner_email=learner_email,
         actor_id=actor_id,
-        since=since,
+        since=parse_since(since),
         limit=limit,
         cursor=cursor,
     )
