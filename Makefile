@@ -31,3 +31,4 @@ bench: install
 	scripts/ensure-postgres
 	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.capacity
+	$(BIN)/python -m bench.assignment

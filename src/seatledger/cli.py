@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -78,7 +79,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the web UI and the API (migrates first)."""
+    """Serve the web UI, the API and the mail delivery worker (migrates first)."""
     _serve(Settings(), host=host, port=port)
 
 
@@ -90,7 +91,155 @@ def _serve(settings: Settings, *, host: str, port: int) -> None:
 
     database = _database(settings)
     upgrade(database)
-    uvicorn.run(create_app(settings, database=database), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings, database=database, start_workers=True),
+        host=host,
+        port=port,
+        log_level="info",
+    )
+
+
+@app.command("deliver-mail")
+def deliver_mail(
+    once: Annotated[
+        bool, typer.Option("--once", help="Make one delivery pass, print a summary, exit.")
+    ] = False,
+) -> None:
+    """Deliver queued mail over SMTP (the outbox worker alone), until Ctrl-C."""
+    import logging
+
+    from seatledger.db.migrate import upgrade
+    from seatledger.mail.worker import MailWorker
+
+    settings = Settings()
+    database = _database(settings)
+    upgrade(database)
+    worker = MailWorker.from_settings(settings, database)
+    if once:
+        report = worker.run_once()
+        if report is None:
+            console.print("[red]The delivery pass failed; see the log above.[/]")
+            raise typer.Exit(1)
+        console.print(
+            f"sent {report.sent}, failed {report.failed}, still due {report.remaining_due}"
+        )
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    console.print(
+        f"Delivering mail through {settings.smtp_host}:{settings.smtp_port}; Ctrl-C stops."
+    )
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+
+
+@app.command()
+def expire() -> None:
+    """Expire stale redemption links (seats come back) and unassigned seats past redeem-by."""
+    from seatledger.services.expiry import expire_due
+
+    report = expire_due(_database(Settings()))
+    console.print(f"Expired {report.links_expired} links and {report.seats_expired} seats.")
+
+
+@app.command("bulk-assign")
+def bulk_assign(
+    csv_file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV with an 'email' column and an optional 'mode' (email or instant).",
+        ),
+    ],
+    store: Annotated[str, typer.Option(help="The store's slug.")],
+    acting_as: Annotated[str, typer.Option("--as", help="Email of the agent or admin doing this.")],
+    sku: Annotated[str, typer.Option(help="The product whose seats to assign.")],
+    group: Annotated[
+        str | None, typer.Option(help="Owner group of the seats (none: ungrouped).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; change nothing.")
+    ] = False,
+) -> None:
+    """Assign seats to every learner of a CSV file: all rows or none, with a progress bar."""
+    from rich.progress import Progress
+
+    from seatledger.services import bulk_assignment
+
+    settings = Settings()
+    database = _database(settings)
+    rows = _read_rows(csv_file)
+    caller = _user_id(database, acting_as)
+    with Progress(console=console) as progress:
+        task = progress.add_task("Assigning" if not dry_run else "Checking", total=len(rows))
+        try:
+            result = bulk_assignment.bulk_assign(
+                database,
+                caller,
+                store,
+                sku=sku,
+                owner_group_id=group,
+                rows=rows,
+                base_url=settings.base_url,
+                dry_run=dry_run,
+                on_row=lambda n: progress.advance(task, n),
+            )
+        except bulk_assignment.InvalidRows as error:
+            result = error.result
+        except DomainError as error:
+            console.print(f"[red]{error.code}:[/] {error.message}")
+            raise typer.Exit(2) from None
+        progress.update(task, completed=len(rows))
+    _print_bulk_result(result)
+    if result.problems:
+        raise typer.Exit(1)
+
+
+def _read_rows(csv_file: Path) -> list[Any]:
+    import csv
+
+    from seatledger.services.bulk_assignment import BulkRow
+
+    with csv_file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
+            console.print("[red]The CSV needs a header row with an 'email' column.[/]")
+            raise typer.Exit(2)
+        rows = []
+        for record in reader:
+            values = {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
+            rows.append(BulkRow(email=values["email"], mode=values.get("mode") or "email"))
+    return rows
+
+
+def _user_id(database: Database, email: str) -> str:
+    from sqlalchemy import select
+
+    from seatledger.db.models import User
+
+    with database.read() as session:
+        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    if user_id is None:
+        console.print(f"[red]No account has the email {email}.[/]")
+        raise typer.Exit(2)
+    return str(user_id)
+
+
+def _print_bulk_result(result: Any) -> None:
+    problems = [row for row in result.rows if row.error]
+    if problems:
+        count = f"{len(problems)} of {len(result.rows)} rows"
+        console.print(f"[red]{count} have problems; nothing was applied:[/]")
+        for row in problems[:50]:
+            console.print(f"  {row.email}: {row.error}")
+        if len(problems) > 50:
+            console.print(f"  ... and {len(problems) - 50} more")
+    elif result.applied:
+        console.print(f"[green]Assigned {len(result.rows)} seats.[/]")
+    else:
+        console.print(f"Dry run: all {len(result.rows)} rows can be assigned.")
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from seatledger.api.app import create_app
 from seatledger.config import Settings
 from seatledger.db import seat_counts
 from seatledger.db.engine import Database
-from seatledger.db.models import AuditEvent, Seat
+from seatledger.db.models import AuditEvent, OutboxMessage, Seat
 from seatledger.services import accounts
 
 PASSWORD = "correct-horse-battery"
@@ -167,10 +168,42 @@ class World:
             seat_counts.apply(
                 session,
                 seat_counts.moved(
-                    seat.product_id, group=seat.owner_group_id, status=seat.status, to_status=status
+                    seat.product_id,
+                    group=seat.owner_group_id,
+                    status=seat.status,
+                    to_group=seat.owner_group_id,
+                    to_status=status,
                 ),
             )
             session.execute(update(Seat).where(Seat.id == seat_id).values(status=status))
+
+    def seat(self, person: Person, seat_id: str) -> dict[str, Any]:
+        return dict(self.ok(self.client.get(self.url(f"/seats/{seat_id}"), headers=person.headers)))
+
+    def act(
+        self, person: Person, seat_id: str, action: str, body: dict[str, Any] | None = None
+    ) -> Any:
+        """POST /seats/{id}/{action}; returns the response (not asserted)."""
+        return self.client.post(
+            self.url(f"/seats/{seat_id}/{action}"), json=body or {}, headers=person.headers
+        )
+
+    def mails_to(self, email: str) -> list[OutboxMessage]:
+        with self.database.read() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.to_address == email)
+                    .order_by(OutboxMessage.id)
+                )
+            )
+
+    def link_token(self, email: str) -> str:
+        """The token of the newest redemption link mailed to ``email``."""
+        links = [m for m in self.mails_to(email) if m.template == "redemption_link"]
+        match = re.search(r"/redeem/([A-Za-z0-9_-]+)", links[-1].text_body)
+        assert match, links[-1].text_body
+        return match.group(1)
 
     def audit_count(self) -> int:
         with self.database.read() as session:

@@ -17,6 +17,7 @@ def test_new_store_gets_the_default_settings(world: World) -> None:
         "card_capture": "immediate",
         "currency": "USD",
         "max_quantity_per_line": 100000,
+        "seat_redeem_within_days": None,
     }
     assert world.store["currency"] == "USD"
 

@@ -2,27 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from seatledger import __version__
 from seatledger.api import errors
-from seatledger.api.routers import audit, auth, catalog, groups, orders, seats, stores
+from seatledger.api.routers import (
+    assignments,
+    audit,
+    auth,
+    catalog,
+    groups,
+    orders,
+    redemption,
+    seats,
+    stores,
+)
 from seatledger.config import Settings
 from seatledger.db.engine import Database
+from seatledger.mail.worker import MailWorker
+from seatledger.services.expiry import ExpiryWorker
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the mail and expiry workers alongside the served app when asked (``start_workers``)."""
+    workers: list[MailWorker | ExpiryWorker] = []
+    if app.state.start_workers:
+        workers = [
+            MailWorker.from_settings(app.state.settings, app.state.database),
+            ExpiryWorker(app.state.database),
+        ]
+        for worker in workers:
+            worker.start()
+    app.state.mail_worker = workers[0] if workers else None
+    try:
+        yield
+    finally:
+        for worker in workers:
+            await asyncio.to_thread(worker.stop)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    start_workers: bool = False,
+) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
         title="seatledger",
         version=__version__,
         description="Seats, purchasing groups, assignments and returns for a training store.",
         responses=errors.ERROR_RESPONSES,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
+    app.state.start_workers = start_workers
     errors.install(app)
-    for module in (auth, stores, groups, catalog, orders, seats, audit):
+    for module in (auth, stores, groups, catalog, orders, seats, assignments, redemption, audit):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

@@ -24,6 +24,7 @@ STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.Gone: 410,
     errors.Invalid: 422,
 }
 
@@ -85,7 +86,7 @@ def status_of(error: errors.DomainError) -> int:
 
 async def _domain_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, errors.DomainError)
-    return error_response(status_of(error), error.code, error.message)
+    return error_response(status_of(error), error.code, error.message, **error.details)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -124,7 +125,12 @@ def _allowed_methods(request: Request) -> str:
             for path, item in app.openapi()["paths"].items()
         ]
         app.state.allowed_methods = table
-    methods = {m for pattern, listed in table if pattern.match(request.url.path) for m in listed}
+    matches = [(pattern, listed) for pattern, listed in table if pattern.match(request.url.path)]
+    # The most literal path wins: /seats/bulk-assign over /seats/{seat_id}.
+    fewest = min((pattern.pattern.count("[^/]+") for pattern, _ in matches), default=0)
+    methods = {
+        m for pattern, listed in matches if pattern.pattern.count("[^/]+") == fewest for m in listed
+    }
     return ", ".join(sorted(methods))
 
 

@@ -224,6 +224,98 @@ class SeatOwnerGroupUpdate(RequestBody):
     owner_group_id: Id
 
 
+class AssignmentPublic(PublicModel):
+    email: str
+    learner_id: str | None
+    owner_group_id: str | None = Field(description="The seat's owner group when assigned.")
+    mode: str
+    status: str
+    course_sku: str | None
+    assigned_at: datetime
+    redeemed_at: datetime | None
+    link_expires_at: datetime | None
+
+
+class SeatAssign(RequestBody):
+    email: Email
+    owner_group_id: Id | None = None
+    course_sku: Sku | None = None
+
+
+class SeatLinkCreate(SeatAssign):
+    message: Annotated[str, Field(max_length=2000)] | None = None
+
+
+Outcome = Literal["expire", "drop", "destroy"]
+
+
+class SeatUnassign(RequestBody):
+    outcome: Outcome
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class SeatTransfer(RequestBody):
+    email: Email
+    mode: Literal["instant", "email"]
+    outcome: Outcome
+
+
+class BulkRowCreate(RequestBody):
+    email: Annotated[str, Field(max_length=320)]
+    mode: Literal["instant", "email"] = "email"
+
+
+class BulkAssign(RequestBody):
+    sku: Sku
+    owner_group_id: Id | None
+    rows: list[BulkRowCreate] = Field(min_length=1, max_length=10_000)
+    dry_run: bool = False
+
+
+class BulkRowPublic(PublicModel):
+    email: str
+    mode: str
+    seat_id: str | None
+    error: str | None
+
+
+class BulkAssignPublic(PublicModel):
+    applied: bool
+    rows: list[BulkRowPublic]
+
+
+class RedemptionPreviewPublic(PublicModel):
+    store: str
+    store_name: str
+    sku: str
+    course_name: str
+    course_options: list[str] | None
+    course_sku: str | None
+    email_masked: str
+    status: Literal["pending", "used", "cancelled", "expired"]
+    expires_at: datetime | None
+
+
+class Redeem(RequestBody):
+    course_sku: Sku | None = None
+
+
+class EnrollmentPublic(PublicModel):
+    id: str
+    status: str
+    sku: str
+    course_name: str
+    seat_id: str
+    customer_id: str
+    created_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+
+
+class EnrollmentProgress(RequestBody):
+    status: Literal["in_progress", "completed"]
+
+
 class SeatPublic(PublicModel):
     id: str
     status: str
@@ -235,9 +327,10 @@ class SeatPublic(PublicModel):
     price: str
     currency: str
     buyer_id: str
+    redeem_by: datetime | None
     created_at: datetime
     updated_at: datetime
-    assignment: dict[str, Any] | None = None
+    assignment: AssignmentPublic | None = None
     enrollment_id: str | None = None
 
 

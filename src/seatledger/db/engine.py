@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._write_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
@@ -37,7 +39,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One use case = one transaction: commit when the block ends, roll back on error."""
-        with self._sessions() as session:
+        with self._writer_turn(), self._sessions() as session:
             session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
             try:
                 yield session
@@ -45,6 +47,16 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """On SQLite, writers of this process queue on a lock instead of SQLite's busy handler,
+        which sleeps in steps of up to 100 ms; other processes still meet ``busy_timeout``."""
+        if not self.is_sqlite:
+            yield
+            return
+        with self._write_lock:
+            yield
 
     @contextmanager
     def read(self) -> Iterator[Session]:

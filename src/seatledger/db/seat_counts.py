@@ -45,13 +45,13 @@ def moved(
     *,
     group: str | None,
     status: str,
-    to_group: str | None = None,
-    to_status: str | None = None,
+    to_group: str | None,
+    to_status: str,
 ) -> Counter[Key]:
-    """The delta of one seat moving to another state and/or owner group."""
+    """The delta of one seat moving from (group, status) to (to_group, to_status)."""
     delta: Counter[Key] = Counter()
     delta[(group, product, status)] -= 1
-    delta[(to_group if to_group is not None else group, product, to_status or status)] += 1
+    delta[(to_group, product, to_status)] += 1
     return delta
 
 

@@ -56,6 +56,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    """The thing asked for existed but can no longer be used (a spent or expired link)."""
+
+    code = "gone"
+
+
 class Invalid(DomainError):
     """The request is well-formed but its values break a rule."""
 

@@ -30,6 +30,9 @@ class StoreSettings(BaseModel):
     card_capture: CardCapture = CardCapture.IMMEDIATE
     currency: Currency = "USD"
     max_quantity_per_line: Annotated[StrictInt, Field(ge=1, le=1_000_000)] = 100_000
+    # Days after payment by which a seat must be assigned; unassigned seats then expire.
+    # None: seats never expire.
+    seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
 
 
 class StoreSettingsPatch(BaseModel):
@@ -45,6 +48,7 @@ class StoreSettingsPatch(BaseModel):
     card_capture: CardCapture | None = None
     currency: Currency | None = None
     max_quantity_per_line: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+    seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
 
     def apply_to(self, current: StoreSettings) -> StoreSettings:
         changes = self.model_dump(exclude_none=True)

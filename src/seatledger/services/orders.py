@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -329,7 +329,9 @@ def _create_seats(
     session: Session, actor: Actor, order: Order, lines: list[OrderLine], now: datetime
 ) -> None:
     """One seat row and one ``seat.created`` audit event per unit, in bulk."""
+    days = settings_of(session.get(Store, order.store_id)).seat_redeem_within_days  # type: ignore[arg-type]
     common = {
+        "redeem_by": now + timedelta(days=days) if days else None,
         "store_id": order.store_id, "order_id": order.id, "created_at": now,
         "buyer_id": order.buyer_id, "owner_group_id": order.purchasing_group_id,
     }  # fmt: skip

@@ -5,22 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seatledger.db import group_closure, seat_counts, seat_queries
-from seatledger.db.base import utcnow
+from seatledger.db import group_closure, seat_queries, seat_writes
 from seatledger.db.engine import Database
-from seatledger.db.models import Order, Product, Seat, Store
+from seatledger.db.models import Assignment, Order, Product, Seat, Store
 from seatledger.db.pagination import Page, paginate
 from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, PermissionDenied, not_found
 from seatledger.domain.money import format_amount
 from seatledger.domain.permissions import Permission
-from seatledger.domain.seats import SeatMove, SeatStatus, next_status
+from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.services import access, audit
 from seatledger.services.groups import find_group
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    email: str
+    learner_id: str | None
+    owner_group_id: str | None
+    mode: str
+    status: str
+    course_sku: str | None
+    assigned_at: datetime
+    redeemed_at: datetime | None
+    link_expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -35,9 +47,10 @@ class SeatView:
     price: str
     currency: str
     buyer_id: str
+    redeem_by: datetime | None
     created_at: datetime
     updated_at: datetime
-    assignment: None = None
+    assignment: AssignmentView | None = None
     enrollment_id: str | None = None
 
 
@@ -49,6 +62,19 @@ def _views(session: Session, seats: list[Seat]) -> list[SeatView]:
     order_ids = {seat.order_id for seat in seats}
     currencies = dict(
         session.execute(select(Order.id, Order.currency).where(Order.id.in_(order_ids))).all()
+    )
+    live = {
+        a.seat_id: a
+        for a in session.scalars(
+            select(Assignment).where(
+                Assignment.seat_id.in_([seat.id for seat in seats]),
+                Assignment.status.in_(("pending", "redeemed")),
+            )
+        )
+    }
+    course_ids = {a.course_product_id for a in live.values() if a.course_product_id}
+    course_skus = dict(
+        session.execute(select(Product.id, Product.sku).where(Product.id.in_(course_ids))).all()
     )
     return [
         SeatView(
@@ -62,11 +88,37 @@ def _views(session: Session, seats: list[Seat]) -> list[SeatView]:
             price=format_amount(seat.price_minor, currencies[seat.order_id]),
             currency=currencies[seat.order_id],
             buyer_id=seat.buyer_id,
+            redeem_by=seat.redeem_by,
             created_at=seat.created_at,
             updated_at=seat.updated_at,
+            assignment=_assignment_view(live.get(seat.id), course_skus),
+            enrollment_id=live[seat.id].enrollment_id if seat.id in live else None,
         )
         for seat in seats
     ]
+
+
+def _assignment_view(
+    assignment: Assignment | None, course_skus: dict[str, str]
+) -> AssignmentView | None:
+    if assignment is None:
+        return None
+    return AssignmentView(
+        email=assignment.email,
+        learner_id=assignment.learner_id,
+        owner_group_id=assignment.owner_group_id,
+        mode=assignment.mode,
+        status=assignment.status,
+        course_sku=course_skus.get(assignment.course_product_id or ""),
+        assigned_at=assignment.assigned_at,
+        redeemed_at=assignment.redeemed_at,
+        link_expires_at=assignment.link_expires_at,
+    )
+
+
+def seat_view(session: Session, seat: Seat) -> SeatView:
+    session.flush()
+    return _views(session, [seat])[0]
 
 
 def visible_seat(session: Session, store: Store, actor: Actor, seat_id: str) -> Seat:
@@ -136,22 +188,9 @@ def set_owner_group(
         store, actor = access.enter_store(session, caller, store_slug)
         seat = visible_seat(session, store, actor, seat_id)
         check_group_choice(session, store, actor, owner_group_id)
-        next_status(seat.id, SeatStatus(seat.status), SeatMove.SET_OWNER_GROUP)
         before = seat.owner_group_id
-        changed = session.execute(
-            update(Seat)
-            .where(Seat.id == seat.id, Seat.status == SeatStatus.AVAILABLE.value)
-            .values(owner_group_id=owner_group_id, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed != 1:  # the seat left 'available' meanwhile
-            session.refresh(seat)
-            next_status(seat.id, SeatStatus(seat.status), SeatMove.SET_OWNER_GROUP)
-        seat_counts.apply(
-            session,
-            seat_counts.moved(
-                seat.product_id, group=before, status=seat.status, to_group=owner_group_id
-            ),
+        seat_writes.transition(
+            session, seat, SeatMove.SET_OWNER_GROUP, owner_group_id=owner_group_id
         )
         session.refresh(seat)
         audit.record(
@@ -167,7 +206,7 @@ def set_owner_group(
             before={"owner_group_id": before},
             after={"owner_group_id": owner_group_id},
         )
-        return _views(session, [seat])[0]
+        return seat_view(session, seat)
 
 
 def check_group_choice(session: Session, store: Store, actor: Actor, group_id: str) -> None:

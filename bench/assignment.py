@@ -1,0 +1,218 @@
+"""Assignment speed.
+
+1. Bulk assignment of 10,000 email rows in one request (HTTP, in-process ASGI): committed
+   seats, assignments, audit events and queued mail. Goal: at least 5,000 seats per second
+   on SQLite.
+2. Single instant assignments through HTTP against a real ``seatledger serve`` process, with
+   8 concurrent clients. Goal: median under 15 ms and p99 under 50 ms on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import insert, select
+
+from bench.common import PASSWORD, fresh_database, make_shop, percentile, postgres_available
+from seatledger.api.app import create_app
+from seatledger.config import Settings
+from seatledger.db.base import new_ids, utcnow
+from seatledger.db.engine import Database
+from seatledger.db.models import Customer, Seat, User
+from seatledger.domain.orders import PaymentMethod
+from seatledger.services import orders
+from seatledger.services.passwords import hash_password
+
+ROWS = 10_000
+CLIENTS = 8
+PER_CLIENT = 100
+
+
+def buy(database: Database, shop, quantity: int) -> None:  # type: ignore[no-untyped-def]
+    orders.place_order(
+        database,
+        shop.agent_user_id,
+        shop.slug,
+        lines=[orders.LineRequest(shop.skus[0], quantity)],
+        purchasing_group_id=shop.group_id,
+        payment_method=PaymentMethod.TEST_CARD,
+        card_number="4242424242424242",
+    )
+
+
+def token_for(client: httpx.Client | TestClient, email: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def bench_bulk(backend: str) -> None:
+    with fresh_database(backend) as database:
+        shop = make_shop(database)
+        buy(database, shop, ROWS)
+        client = TestClient(
+            create_app(Settings(database_url=database.url, secret_key="bench"), database=database)
+        )
+        headers = token_for(client, "agent@example.com")
+        body = {
+            "sku": shop.skus[0],
+            "owner_group_id": shop.group_id,
+            "rows": [{"email": f"learner{n}@example.com", "mode": "email"} for n in range(ROWS)],
+        }
+        start = time.perf_counter()
+        response = client.post(
+            f"/api/v1/stores/{shop.slug}/seats/bulk-assign", json=body, headers=headers
+        )
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200 and response.json()["applied"], response.text[:300]
+        print(
+            f"bulk assignment of {ROWS:,} email rows on {backend:<10} {elapsed * 1000:,.0f} ms: "
+            f"{ROWS / elapsed:,.0f} seats/s (committed, {ROWS:,} mails queued)"
+        )
+
+
+def make_learners(database: Database, store_slug: str, count: int) -> list[str]:
+    """``count`` customers inserted in bulk (signing up one by one would dominate the set-up)."""
+    from seatledger.db.models import Store
+
+    now = utcnow()
+    password_hash = hash_password(PASSWORD)
+    emails = [f"learner{n}@example.com" for n in range(count)]
+    with database.write() as session:
+        store_id = session.scalar(select(Store.id).where(Store.slug == store_slug))
+        user_ids, customer_ids = new_ids(count), new_ids(count)
+        session.execute(
+            insert(User.__table__),
+            [
+                {
+                    "id": uid,
+                    "email": e,
+                    "name": "Learner",
+                    "password_hash": password_hash,
+                    "is_owner": False,
+                    "created_at": now,
+                }
+                for uid, e in zip(user_ids, emails, strict=True)
+            ],
+        )
+        session.execute(
+            insert(Customer.__table__),
+            [
+                {
+                    "id": cid,
+                    "store_id": store_id,
+                    "user_id": uid,
+                    "name": "Learner",
+                    "created_at": now,
+                }
+                for cid, uid in zip(customer_ids, user_ids, strict=True)
+            ],
+        )
+    return emails
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def bench_single(backend: str) -> None:
+    total = CLIENTS * PER_CLIENT
+    with fresh_database(backend) as database:
+        shop = make_shop(database)
+        buy(database, shop, total)
+        learners = make_learners(database, shop.slug, total)
+        with database.read() as session:
+            seats = list(session.scalars(select(Seat.id).order_by(Seat.id)))
+        port = free_port()
+        env = {
+            **os.environ,
+            "SEATLEDGER_DATABASE_URL": database.url,
+            "SEATLEDGER_SECRET_KEY": "bench",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "seatledger.api.app:create_app",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    httpx.get(f"{base}/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            samples: list[float] = []
+            lock = threading.Lock()
+
+            def client_loop(index: int) -> None:
+                with httpx.Client(base_url=base, timeout=30) as client:
+                    headers = token_for(client, "agent@example.com")
+                    mine: list[float] = []
+                    for n in range(PER_CLIENT):
+                        k = index * PER_CLIENT + n
+                        start = time.perf_counter()
+                        response = client.post(
+                            f"/api/v1/stores/{shop.slug}/seats/{seats[k]}/assign",
+                            json={"email": learners[k]},
+                            headers=headers,
+                        )
+                        mine.append(time.perf_counter() - start)
+                        assert response.status_code == 200, response.text
+                    with lock:
+                        samples.extend(mine)
+
+            threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(CLIENTS)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            wall = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        ms = [s * 1000 for s in samples]
+        print(
+            f"instant assignment over HTTP on {backend:<10} {CLIENTS} clients x {PER_CLIENT}: "
+            f"median {statistics.median(ms):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
+            f"max {max(ms):.1f} ms; {len(ms) / wall:,.0f} assignments/s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    for backend in ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]:
+        if backend == "postgresql" and not postgres_available():
+            print("postgresql: unreachable, skipped")
+            continue
+        bench_bulk(backend)
+        bench_single(backend)
+
+
+if __name__ == "__main__":
+    main()

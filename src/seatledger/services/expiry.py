@@ -1,0 +1,134 @@
+"""Expiry: stale redemption links free their seats; unassigned seats past redeem-by expire."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from seatledger.db import seat_writes
+from seatledger.db.base import utcnow
+from seatledger.db.engine import Database
+from seatledger.db.models import Assignment, Seat
+from seatledger.domain.actor import Actor
+from seatledger.domain.errors import Conflict
+from seatledger.domain.seats import SeatMove, SeatStatus
+from seatledger.services import audit
+from seatledger.services.assignments import AssignmentStatus
+
+logger = logging.getLogger("seatledger.expiry")
+SYSTEM = Actor(user_id=None)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ExpiryReport:
+    links_expired: int
+    seats_expired: int
+
+
+def expire_due(db: Database, *, now: datetime | None = None) -> ExpiryReport:
+    """Expire what is due, in batches of short transactions; safe to run from several places."""
+    now = now or utcnow()
+    links = seats = 0
+    while (done := _expire_links(db, now)) > 0:
+        links += done
+    while (done := _expire_seats(db, now)) > 0:
+        seats += done
+    return ExpiryReport(links, seats)
+
+
+def _expire_links(db: Database, now: datetime) -> int:
+    with db.write() as session:
+        stale = list(
+            session.scalars(
+                select(Assignment)
+                .where(
+                    Assignment.status == AssignmentStatus.PENDING, Assignment.link_expires_at <= now
+                )
+                .limit(BATCH)
+            )
+        )
+        for assignment in stale:
+            session.execute(
+                update(Assignment)
+                .where(Assignment.id == assignment.id)
+                .values(status=AssignmentStatus.EXPIRED, ended_at=now)
+            )
+            seat = session.get(Seat, assignment.seat_id)
+            assert seat is not None
+            seat_writes.transition(session, seat, SeatMove.EXPIRE_LINK)
+            audit.record(
+                session,
+                store_id=seat.store_id,
+                actor=SYSTEM,
+                action="seat.link_expired",
+                entity="seat",
+                entity_id=seat.id,
+                seat_id=seat.id,
+                order_id=seat.order_id,
+                group_id=seat.owner_group_id,
+                learner_email=assignment.email,
+                after={"status": seat.status},
+            )
+        return len(stale)
+
+
+def _expire_seats(db: Database, now: datetime) -> int:
+    with db.write() as session:
+        due = list(
+            session.scalars(
+                select(Seat)
+                .where(Seat.status == SeatStatus.AVAILABLE.value, Seat.redeem_by <= now)
+                .limit(BATCH)
+            )
+        )
+        for seat in due:
+            try:
+                seat_writes.transition(session, seat, SeatMove.EXPIRE)
+            except Conflict:  # assigned meanwhile: nothing to expire
+                continue
+            audit.record(
+                session,
+                store_id=seat.store_id,
+                actor=SYSTEM,
+                action="seat.expired",
+                entity="seat",
+                entity_id=seat.id,
+                seat_id=seat.id,
+                order_id=seat.order_id,
+                group_id=seat.owner_group_id,
+                after={"status": seat.status},
+            )
+        return len(due)
+
+
+class ExpiryWorker:
+    """Runs ``expire_due`` every ``interval`` seconds in a background thread (inside serve)."""
+
+    def __init__(self, db: Database, *, interval: float = 60.0) -> None:
+        self.db, self.interval = db, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="seatledger-expiry", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = expire_due(self.db)
+                if report.links_expired or report.seats_expired:
+                    logger.info(
+                        "expired %s links and %s seats", report.links_expired, report.seats_expired
+                    )
+            except Exception:  # keep the worker alive; the next pass retries
+                logger.exception("expiry pass failed")
+            self._stop.wait(self.interval)

@@ -1,0 +1,229 @@
+"""Random assign, link, redeem, cancel, unassign and transfer sequences keep seats whole."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from contextlib import suppress
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from sqlalchemy import func, select
+
+from seatledger.db import seat_counts
+from seatledger.db.engine import Database
+from seatledger.db.models import Assignment, Enrollment, OutboxMessage, Seat, Store
+from seatledger.domain.enrollments import UnassignOutcome
+from seatledger.domain.errors import DomainError
+from seatledger.domain.orders import PaymentMethod
+from seatledger.services import (
+    accounts,
+    assignments,
+    catalog,
+    customers,
+    groups,
+    orders,
+    redemption,
+    stores,
+)
+
+PASSWORD = "property-password"
+BASE_URL = "http://seatledger.test"
+_numbers = itertools.count(1)
+LEARNERS = 4
+SEATS = 4
+
+pick = st.integers(min_value=0, max_value=50)
+
+
+class AssignmentMachine(RuleBasedStateMachine):
+    database: Database
+
+    def __init__(self) -> None:
+        super().__init__()
+        n = next(_numbers)
+        self.slug = f"assign{n}"
+        db = self.database
+        owner = accounts.create_owner(db, email="owner@example.com", password=PASSWORD)
+        self.owner = owner.id
+        stores.create_store(db, owner.id, slug=self.slug, name="Props")
+        catalog.create_product(
+            db,
+            owner.id,
+            self.slug,
+            sku="PY",
+            name="Py",
+            price="1.00",
+            kind=catalog.ProductKind.FIXED,
+        )
+        group = groups.create_group(db, owner.id, self.slug, name="G").id
+        agent = customers.sign_up(
+            db, self.slug, email=f"agent{n}@example.com", name="A", password=PASSWORD
+        )
+        groups.grant_agent(db, owner.id, self.slug, group, agent.id)
+        self.agent = agent.user_id
+        self.learners = [
+            customers.sign_up(
+                db, self.slug, email=f"l{n}-{i}@example.com", name="L", password=PASSWORD
+            )
+            for i in range(LEARNERS)
+        ]
+        order = orders.place_order(
+            db,
+            agent.user_id,
+            self.slug,
+            lines=[orders.LineRequest("PY", SEATS)],
+            purchasing_group_id=group,
+            payment_method=PaymentMethod.TEST_CARD,
+            card_number="4242424242424242",
+        )
+        with db.read() as session:
+            self.seats = list(
+                session.scalars(select(Seat.id).where(Seat.order_id == order.id).order_by(Seat.id))
+            )
+            self.store_id = session.scalar(select(Store.id).where(Store.slug == self.slug))
+
+    def _seat(self, i: int) -> str:
+        return self.seats[i % len(self.seats)]
+
+    def _learner(self, i: int):  # type: ignore[no-untyped-def]
+        return self.learners[i % len(self.learners)]
+
+    @rule(seat=pick, learner=pick)
+    def assign(self, seat: int, learner: int) -> None:
+        with suppress(DomainError):
+            assignments.assign_seat(
+                self.database,
+                self.agent,
+                self.slug,
+                self._seat(seat),
+                email=self._learner(learner).email,
+            )
+
+    @rule(seat=pick, learner=pick)
+    def send_link(self, seat: int, learner: int) -> None:
+        with suppress(DomainError):
+            assignments.email_redemption_link(
+                self.database,
+                self.agent,
+                self.slug,
+                self._seat(seat),
+                email=self._learner(learner).email,
+                base_url=BASE_URL,
+            )
+
+    @rule(seat=pick)
+    def resend(self, seat: int) -> None:
+        with suppress(DomainError):
+            assignments.resend_redemption_link(
+                self.database, self.agent, self.slug, self._seat(seat), base_url=BASE_URL
+            )
+
+    @rule(seat=pick)
+    def cancel(self, seat: int) -> None:
+        with suppress(DomainError):
+            assignments.cancel_redemption_link(
+                self.database, self.agent, self.slug, self._seat(seat)
+            )
+
+    @rule(mail=pick, learner=pick)
+    def redeem(self, mail: int, learner: int) -> None:
+        with self.database.read() as session:
+            bodies = list(
+                session.scalars(
+                    select(OutboxMessage.text_body)
+                    .where(
+                        OutboxMessage.store_id == self.store_id,
+                        OutboxMessage.template == "redemption_link",
+                    )
+                    .order_by(OutboxMessage.id)
+                )
+            )
+        if not bodies:
+            return
+        token = re.search(r"/redeem/([A-Za-z0-9_-]+)", bodies[mail % len(bodies)]).group(1)  # type: ignore[union-attr]
+        with suppress(DomainError):
+            redemption.redeem(self.database, self._learner(learner).user_id, token)
+
+    @rule(seat=pick, outcome=st.sampled_from(list(UnassignOutcome)))
+    def unassign(self, seat: int, outcome: UnassignOutcome) -> None:
+        with suppress(DomainError):
+            assignments.unassign_seat(
+                self.database, self.owner, self.slug, self._seat(seat), outcome=outcome
+            )
+
+    @rule(
+        seat=pick,
+        learner=pick,
+        instant=st.booleans(),
+        outcome=st.sampled_from(list(UnassignOutcome)),
+    )
+    def transfer(self, seat: int, learner: int, instant: bool, outcome: UnassignOutcome) -> None:
+        with suppress(DomainError):
+            assignments.transfer_seat(
+                self.database,
+                self.owner,
+                self.slug,
+                self._seat(seat),
+                email=self._learner(learner).email,
+                mode="instant" if instant else "email",
+                outcome=outcome,
+                base_url=BASE_URL,
+            )
+
+    @invariant()
+    def seats_stay_whole(self) -> None:
+        with self.database.read() as session:
+            seats = dict(
+                session.execute(
+                    select(Seat.id, Seat.status).where(Seat.store_id == self.store_id)
+                ).all()
+            )
+            live = session.execute(
+                select(Assignment.seat_id, Assignment.status, Assignment.enrollment_id).where(
+                    Assignment.store_id == self.store_id,
+                    Assignment.status.in_(("pending", "redeemed")),
+                )
+            ).all()
+            per_seat = session.execute(
+                select(Assignment.seat_id, func.count())
+                .where(
+                    Assignment.store_id == self.store_id,
+                    Assignment.status.in_(("pending", "redeemed")),
+                )
+                .group_by(Assignment.seat_id)
+            ).all()
+            live_enrollments = session.execute(
+                select(Enrollment.id, Enrollment.seat_id).where(
+                    Enrollment.store_id == self.store_id,
+                    Enrollment.status.in_(("not_started", "in_progress")),
+                )
+            ).all()
+            assert all(n == 1 for _, n in per_seat), "a seat has two live assignments"
+            expected_status = {seat: "available" for seat in seats}
+            for seat_id, status, _ in live:
+                expected_status[seat_id] = "awaiting" if status == "pending" else "assigned"
+            assert seats == expected_status
+            by_seat = {
+                seat_id: enrollment_id
+                for seat_id, status, enrollment_id in live
+                if status == "redeemed"
+            }
+            assert sorted(seat for _, seat in live_enrollments) == sorted(by_seat)
+            assert {e for e, _ in live_enrollments} == set(by_seat.values())
+            assert seat_counts.stored(session, self.store_id) == seat_counts.recount(
+                session, self.store_id
+            )
+
+
+def test_assignment_sequences_keep_every_invariant(database: Database) -> None:
+    AssignmentMachine.database = database
+    run = AssignmentMachine.TestCase
+    run.settings = settings(
+        max_examples=25,
+        stateful_step_count=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    run().runTest()
