@@ -197,8 +197,10 @@ def _available_seats(
     owner_group_id: str | None,
     *,
     limit: int,
-) -> list[Seat]:
-    query = select(Seat).where(
+) -> list[Any]:
+    """Rows (id, product_id, owner_group_id, order_id) of free seats, oldest first; Core
+    rows rather than ORM objects, since up to 10,000 are read at once."""
+    query = select(Seat.id, Seat.product_id, Seat.owner_group_id, Seat.order_id).where(
         Seat.store_id == store.id,
         Seat.product_id == product.id,
         Seat.status == SeatStatus.AVAILABLE.value,
@@ -210,7 +212,7 @@ def _available_seats(
     query = query.order_by(Seat.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+    return list(session.execute(query))
 
 
 def _apply(
@@ -219,7 +221,7 @@ def _apply(
     actor: Actor,
     product: Product,
     rows: list[BulkRow],
-    seats: list[Seat],
+    seats: list[Any],
     *,
     base_url: str,
     on_row: Callable[[int], None] | None,

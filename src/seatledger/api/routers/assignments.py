@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from seatledger.api.deps import CallerDep, DatabaseDep, SettingsDep
 from seatledger.api.schemas import (
@@ -25,7 +26,7 @@ def _seat(view: object) -> SeatPublic:
 @router.post("/bulk-assign", response_model=BulkAssignPublic)
 def bulk_assign(
     store: str, body: BulkAssign, database: DatabaseDep, caller: CallerDep, settings: SettingsDep
-) -> BulkAssignPublic:
+) -> JSONResponse:
     """Assign many learners at once: all rows or none; ``dry_run`` reports each row's problem."""
     result = bulk_assignment.bulk_assign(
         database,
@@ -37,7 +38,12 @@ def bulk_assign(
         base_url=settings.base_url,
         dry_run=body.dry_run,
     )
-    return BulkAssignPublic.model_validate(result)
+    # Up to 10,000 rows: build the documented body directly rather than through the model.
+    rows = [
+        {"email": row.email, "mode": row.mode, "seat_id": row.seat_id, "error": row.error}
+        for row in result.rows
+    ]
+    return JSONResponse({"applied": result.applied, "rows": rows})
 
 
 @router.post("/{seat_id}/assign", response_model=SeatPublic)
