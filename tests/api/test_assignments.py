@@ -401,3 +401,45 @@ def test_unassigned_seats_expire_after_the_redeem_window(world: World, shop: dic
     assert [world.seat(shop["agent"], s)["status"] for s in fresh] == ["assigned", "expired"]
     assert capacity(world, shop["agent"], shop["east"]["id"])["expired"] == 1
     assert world.seat(shop["agent"], shop["seats"][0])["status"] == "available"  # no window then
+
+
+def test_instant_transfer_of_an_open_ended_seat_keeps_its_course(world: World, shop: dict) -> None:
+    seat_id = shop["open_seats"][0]
+    world.act(
+        shop["agent"], seat_id, "assign", {"email": "learner@example.com", "course_sku": "GO101"}
+    )
+    colleague = world.customer("colleague@example.com")
+
+    moved = world.act(
+        shop["admin"],
+        seat_id,
+        "transfer",
+        {"email": colleague.email, "mode": "instant", "outcome": "drop"},
+    )
+
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["assignment"]["course_sku"] == "GO101"
+
+
+def test_progress_on_an_ended_enrollment_is_refused(world: World, shop: dict) -> None:
+    seat = world.act(
+        shop["agent"], shop["seats"][0], "assign", {"email": "learner@example.com"}
+    ).json()
+    world.act(shop["admin"], seat["id"], "unassign", {"outcome": "expire"})
+
+    response = world.client.post(
+        world.url(f"/enrollments/{seat['enrollment_id']}/progress"),
+        json={"status": "completed"},
+        headers=shop["admin"].headers,
+    )
+
+    assert (response.status_code, error_code(response)) == (409, "enrollment_not_live")
+
+
+def test_seats_can_be_found_by_learner_email(world: World, shop: dict) -> None:
+    world.act(shop["agent"], shop["seats"][0], "assign", {"email": "learner@example.com"})
+    world.act(shop["agent"], shop["seats"][1], "redemption-link", {"email": "someone@example.com"})
+
+    found = world.seats(shop["agent"], learner_email="LEARNER@example.com")
+
+    assert [s["id"] for s in found] == [shop["seats"][0]]

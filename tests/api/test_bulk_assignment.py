@@ -113,3 +113,15 @@ def test_agents_of_other_groups_cannot_bulk_assign(world: World, shop: dict) -> 
     response = world.client.post(world.url("/seats/bulk-assign"), json=body, headers=other.headers)
 
     assert (response.status_code, error_code(response)) == (403, "not_agent_of_group")
+
+
+def test_seeing_seats_is_not_enough_to_bulk_assign_them(world: World, shop: dict) -> None:
+    world.settings(allow_groupless_checkout=True)
+    world.order(shop["agent"], None, quantity=2)
+    viewer = world.customer(permissions=["seats.view"])
+    body = {"sku": "PY101", "owner_group_id": None, "rows": [{"email": "x@example.com"}]}
+
+    response = world.client.post(world.url("/seats/bulk-assign"), json=body, headers=viewer.headers)
+
+    assert (response.status_code, error_code(response)) == (409, "capacity_exceeded")
+    assert {s["status"] for s in world.seats(world.owner)} == {"available"}

@@ -164,3 +164,20 @@ def test_admin_without_seats_view_sees_only_own_purchases(world: World, shop: di
     viewer = world.customer(permissions=["groups.view"])
 
     assert world.seats(viewer) == []
+
+
+def test_seat_viewers_who_are_agents_cannot_take_other_groups_seats(
+    world: World, shop: dict
+) -> None:
+    world.order(shop["west_agent"], shop["west"]["id"], quantity=1)
+    (seat,) = world.seats(world.owner)
+    viewer_agent = world.customer(permissions=["seats.view"], agent_of=(shop["east"]["id"],))
+
+    response = world.client.patch(
+        world.url(f"/seats/{seat['id']}"),
+        json={"owner_group_id": shop["east"]["id"]},
+        headers=viewer_agent.headers,
+    )
+
+    assert (response.status_code, error_code(response)) == (403, "permission_denied")
+    assert world.seats(world.owner)[0]["owner_group_id"] == shop["west"]["id"]

@@ -258,6 +258,7 @@ class SeatTransfer(RequestBody):
     email: Email
     mode: Literal["instant", "email"]
     outcome: Outcome
+    course_sku: Sku | None = Field(default=None, description="Defaults to the current course.")
 
 
 class BulkRowCreate(RequestBody):

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from seatledger.db import group_closure, seat_writes
+from seatledger.db import seat_writes
 from seatledger.db.base import new_id, utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store, User
-from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
 from seatledger.domain.emails import normalize_email
 from seatledger.domain.enrollments import (
+    LIVE,
     OUTCOME_STATUS,
     EnrollmentStatus,
     UnassignOutcome,
@@ -38,7 +38,13 @@ from seatledger.mail.outbox import queue_email
 from seatledger.services import access, audit
 from seatledger.services.access import hash_token
 from seatledger.services.catalog import option_skus_by_product
-from seatledger.services.seats import SeatView, check_group_choice, seat_view, visible_seat
+from seatledger.services.seats import (
+    SeatView,
+    check_group_choice,
+    ensure_may_assign,
+    seat_view,
+    visible_seat,
+)
 from seatledger.services.stores import settings_of
 
 LIVE_ASSIGNMENT = ("pending", "redeemed")
@@ -73,21 +79,6 @@ def product_by_sku(session: Session, store_id: str, sku: str) -> Product:
     )
     assert product is not None
     return product
-
-
-def ensure_may_assign(session: Session, actor: Actor, seat: Seat) -> None:
-    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``."""
-    if actor.has(Permission.SEATS_MANAGE):
-        return
-    if seat.owner_group_id is None:
-        allowed = seat.buyer_id == actor.customer_id
-    else:
-        lineage = group_closure.lineage(session, seat.owner_group_id)
-        allowed = group_tree.is_agent_of(lineage, actor.agent_grant_group_ids)
-    if not allowed:
-        raise PermissionDenied(
-            "Assigning seats needs 'seats.manage' or the agent role on its group."
-        )
 
 
 def live_assignment(session: Session, seat_id: str) -> Assignment | None:
@@ -466,17 +457,35 @@ def unassign(
 def end_enrollment(
     session: Session, enrollment: Enrollment, assignment: Assignment, outcome: UnassignOutcome
 ) -> None:
-    """Rule 20: expire (keep the record, end access), drop, or destroy the enrollment."""
+    """Rule 20: expire (keep the record, end access), drop, or destroy a live enrollment.
+
+    Conditional on the enrollment still being live, so a completion reported meanwhile wins
+    and the unassign answers 409 instead of ending a completed course.
+    """
+    live = Enrollment.status.in_([s.value for s in LIVE])
     if outcome is UnassignOutcome.DESTROY:
         session.execute(
             update(Assignment).where(Assignment.id == assignment.id).values(enrollment_id=None)
         )
-        session.delete(enrollment)
-        session.flush()
-        return
-    enrollment.status = OUTCOME_STATUS[outcome].value
-    enrollment.ended_at = enrollment.updated_at = utcnow()
-    session.flush()
+        changed = session.execute(
+            delete(Enrollment)
+            .where(Enrollment.id == enrollment.id, live)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    else:
+        now = utcnow()
+        changed = session.execute(
+            update(Enrollment)
+            .where(Enrollment.id == enrollment.id, live)
+            .values(status=OUTCOME_STATUS[outcome].value, ended_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if changed != 1:
+        raise Conflict(
+            f"Enrollment {enrollment.id} was completed or ended meanwhile.",
+            code="enrollment_completed",
+        )
+    session.expire(enrollment)
 
 
 # --- use cases -----------------------------------------------------------------------------
@@ -589,13 +598,23 @@ def transfer_seat(
     mode: str,
     outcome: UnassignOutcome,
     base_url: str,
+    course_sku: str | None = None,
 ) -> SeatView:
-    """Unassign and assign again, atomically: either both happen or neither."""
+    """Unassign and assign again, atomically: either both happen or neither.
+
+    The new learner gets the same course as the old one unless ``course_sku`` says otherwise.
+    """
     with db.write() as session:
         store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+        previous = live_assignment(session, seat.id)
+        if course_sku is None and previous is not None and previous.course_product_id:
+            course_product = session.get(Product, previous.course_product_id)
+            course_sku = course_product.sku if course_product else None
         unassign(session, store, actor, seat, outcome=outcome, reason="transfer")
         if mode == "instant":
-            assign_instantly(session, store, actor, seat, email=email)
+            assign_instantly(session, store, actor, seat, email=email, course_sku=course_sku)
         else:
-            send_link(session, store, actor, seat, email=email, base_url=base_url)
+            send_link(
+                session, store, actor, seat, email=email, base_url=base_url, course_sku=course_sku
+            )
         return seat_view(session, seat)

@@ -200,11 +200,16 @@ def _available_seats(
 ) -> list[Any]:
     """Rows (id, product_id, owner_group_id, order_id) of free seats, oldest first; Core
     rows rather than ORM objects, since up to 10,000 are read at once."""
+    may_assign = (
+        seat_queries.visible_to(actor)
+        if actor.has(Permission.SEATS_MANAGE) or owner_group_id is not None
+        else Seat.buyer_id == actor.customer_id  # seeing is not assigning: own ungrouped only
+    )
     query = select(Seat.id, Seat.product_id, Seat.owner_group_id, Seat.order_id).where(
         Seat.store_id == store.id,
         Seat.product_id == product.id,
         Seat.status == SeatStatus.AVAILABLE.value,
-        seat_queries.visible_to(actor),
+        may_assign,
         Seat.owner_group_id.is_(None)
         if owner_group_id is None
         else Seat.owner_group_id == owner_group_id,

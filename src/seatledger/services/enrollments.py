@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Enrollment, Product
 from seatledger.domain.enrollments import EnrollmentStatus, next_progress
-from seatledger.domain.errors import not_found
+from seatledger.domain.errors import Conflict, not_found
 from seatledger.domain.permissions import Permission
 from seatledger.services import access, audit
 
@@ -72,8 +72,19 @@ def record_progress(
         if enrollment is None or enrollment.store_id != store.id:
             raise not_found("enrollment", enrollment_id)
         before = enrollment.status
-        enrollment.status = next_progress(enrollment.id, EnrollmentStatus(before), status).value
-        enrollment.updated_at = utcnow()
+        wanted = next_progress(enrollment.id, EnrollmentStatus(before), status).value
+        changed = session.execute(
+            update(Enrollment)
+            .where(Enrollment.id == enrollment.id, Enrollment.status == before)
+            .values(status=wanted, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:  # unassigned or progressed by a concurrent request
+            raise Conflict(
+                f"Enrollment {enrollment.id} changed meanwhile; read it again.",
+                code="enrollment_changed",
+            )
+        session.refresh(enrollment)
         audit.record(
             session,
             store_id=store.id,

@@ -6,8 +6,10 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from seatledger.db import seat_writes
 from seatledger.db.base import utcnow
@@ -34,63 +36,89 @@ def expire_due(db: Database, *, now: datetime | None = None) -> ExpiryReport:
     """Expire what is due, in batches of short transactions; safe to run from several places."""
     now = now or utcnow()
     links = seats = 0
-    while (done := _expire_links(db, now)) > 0:
+    while True:
+        found, done = _expire_links(db, now)
         links += done
-    while (done := _expire_seats(db, now)) > 0:
+        if found < BATCH:
+            break
+    while True:
+        found, done = _expire_seats(db, now)
         seats += done
+        if found < BATCH:
+            break
     return ExpiryReport(links, seats)
 
 
-def _expire_links(db: Database, now: datetime) -> int:
+def _due(session: Session, query: Any) -> list[Any]:
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # another expirer takes other rows
+    return list(session.scalars(query.limit(BATCH)))
+
+
+def _expire_links(db: Database, now: datetime) -> tuple[int, int]:
+    """(links found stale, links expired): each in a savepoint, re-checked as it is changed."""
+    expired = 0
     with db.write() as session:
-        stale = list(
-            session.scalars(
-                select(Assignment)
-                .where(
-                    Assignment.status == AssignmentStatus.PENDING, Assignment.link_expires_at <= now
-                )
-                .limit(BATCH)
-            )
+        stale = _due(
+            session,
+            select(Assignment).where(
+                Assignment.status == AssignmentStatus.PENDING, Assignment.link_expires_at <= now
+            ),
         )
         for assignment in stale:
-            session.execute(
-                update(Assignment)
-                .where(Assignment.id == assignment.id)
-                .values(status=AssignmentStatus.EXPIRED, ended_at=now)
-            )
-            seat = session.get(Seat, assignment.seat_id)
-            assert seat is not None
-            seat_writes.transition(session, seat, SeatMove.EXPIRE_LINK)
-            audit.record(
-                session,
-                store_id=seat.store_id,
-                actor=SYSTEM,
-                action="seat.link_expired",
-                entity="seat",
-                entity_id=seat.id,
-                seat_id=seat.id,
-                order_id=seat.order_id,
-                group_id=seat.owner_group_id,
-                learner_email=assignment.email,
-                after={"status": seat.status},
-            )
-        return len(stale)
+            try:
+                with session.begin_nested():
+                    _expire_link(session, assignment, now)
+                expired += 1
+            except Conflict:  # cancelled, resent or redeemed meanwhile: not ours to expire
+                continue
+    return len(stale), expired
 
 
-def _expire_seats(db: Database, now: datetime) -> int:
+def _expire_link(session: Session, assignment: Assignment, now: datetime) -> None:
+    changed = session.execute(
+        update(Assignment)
+        .where(
+            Assignment.id == assignment.id,
+            Assignment.status == AssignmentStatus.PENDING,
+            Assignment.link_expires_at <= now,
+        )
+        .values(status=AssignmentStatus.EXPIRED, ended_at=now)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(code="link_changed")
+    seat = session.get(Seat, assignment.seat_id)
+    assert seat is not None
+    seat_writes.transition(session, seat, SeatMove.EXPIRE_LINK)
+    audit.record(
+        session,
+        store_id=seat.store_id,
+        actor=SYSTEM,
+        action="seat.link_expired",
+        entity="seat",
+        entity_id=seat.id,
+        seat_id=seat.id,
+        order_id=seat.order_id,
+        group_id=seat.owner_group_id,
+        learner_email=assignment.email,
+        after={"status": seat.status},
+    )
+
+
+def _expire_seats(db: Database, now: datetime) -> tuple[int, int]:
+    """(seats found due, seats expired)."""
+    expired = 0
     with db.write() as session:
-        due = list(
-            session.scalars(
-                select(Seat)
-                .where(Seat.status == SeatStatus.AVAILABLE.value, Seat.redeem_by <= now)
-                .limit(BATCH)
-            )
+        due = _due(
+            session,
+            select(Seat).where(Seat.status == SeatStatus.AVAILABLE.value, Seat.redeem_by <= now),
         )
         for seat in due:
             try:
                 seat_writes.transition(session, seat, SeatMove.EXPIRE)
             except Conflict:  # assigned meanwhile: nothing to expire
                 continue
+            expired += 1
             audit.record(
                 session,
                 store_id=seat.store_id,
@@ -103,7 +131,7 @@ def _expire_seats(db: Database, now: datetime) -> int:
                 group_id=seat.owner_group_id,
                 after={"status": seat.status},
             )
-        return len(due)
+    return len(due), expired
 
 
 class ExpiryWorker:

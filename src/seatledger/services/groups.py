@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from seatledger.db import group_closure
@@ -275,10 +275,13 @@ def revoke_agent(
         store, actor = access.enter_store(session, caller, store_slug)
         group = _managed_group(session, store, actor, group_id)
         customer, user = find_customer(session, store.id, customer_id)
-        grant = _grant_of(session, group.id, customer.id)
-        if grant is None:
+        removed = session.execute(
+            delete(AgentGrant).where(
+                AgentGrant.group_id == group.id, AgentGrant.customer_id == customer.id
+            )
+        ).rowcount
+        if removed != 1:  # never granted, or revoked by a concurrent request
             raise not_found("agent grant", f"{group.id}/{customer.id}")
-        session.delete(grant)
         _record(
             session,
             actor,

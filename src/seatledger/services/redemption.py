@@ -127,7 +127,12 @@ def redeem(
             )
         claimed = session.execute(
             update(Assignment)
-            .where(Assignment.id == assignment.id, Assignment.status == AssignmentStatus.PENDING)
+            .where(
+                Assignment.id == assignment.id,
+                Assignment.status == AssignmentStatus.PENDING,
+                Assignment.token_hash == hash_token(token),  # not replaced by a resend meanwhile
+                Assignment.link_expires_at > utcnow(),
+            )
             .values(
                 status=AssignmentStatus.REDEEMED,
                 learner_id=learner.id,

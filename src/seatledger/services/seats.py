@@ -144,6 +144,7 @@ def list_seats(
     order_id: str | None = None,
     sku: str | None = None,
     ungrouped: bool = False,
+    learner_email: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[SeatView]:
@@ -160,6 +161,13 @@ def list_seats(
             query = query.where(Seat.status == status.value)
         if order_id is not None:
             query = query.where(Seat.order_id == order_id)
+        if learner_email:
+            held_by = select(Assignment.seat_id).where(
+                Assignment.store_id == store.id,
+                Assignment.email == learner_email.strip().lower(),
+                Assignment.status.in_(("pending", "redeemed")),
+            )
+            query = query.where(Seat.id.in_(held_by))
         if sku is not None:
             query = query.where(
                 Seat.product_id.in_(
@@ -187,6 +195,7 @@ def set_owner_group(
     with db.write() as session:
         store, actor = access.enter_store(session, caller, store_slug)
         seat = visible_seat(session, store, actor, seat_id)
+        ensure_may_assign(session, actor, seat)  # seeing a seat (seats.view) is not owning it
         check_group_choice(session, store, actor, owner_group_id)
         before = seat.owner_group_id
         seat_writes.transition(
@@ -207,6 +216,21 @@ def set_owner_group(
             after={"owner_group_id": owner_group_id},
         )
         return seat_view(session, seat)
+
+
+def ensure_may_assign(session: Session, actor: Actor, seat: Seat) -> None:
+    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``."""
+    if actor.has(Permission.SEATS_MANAGE):
+        return
+    if seat.owner_group_id is None:
+        allowed = seat.buyer_id == actor.customer_id
+    else:
+        lineage = group_closure.lineage(session, seat.owner_group_id)
+        allowed = group_tree.is_agent_of(lineage, actor.agent_grant_group_ids)
+    if not allowed:
+        raise PermissionDenied(
+            "Assigning seats needs 'seats.manage' or the agent role on its group."
+        )
 
 
 def check_group_choice(session: Session, store: Store, actor: Actor, group_id: str) -> None:

@@ -146,5 +146,6 @@ def transfer_seat(
             mode=body.mode,
             outcome=UnassignOutcome(body.outcome),
             base_url=settings.base_url,
+            course_sku=body.course_sku,
         )
     )

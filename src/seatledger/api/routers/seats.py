@@ -25,6 +25,7 @@ def list_seats(
     order_id: IdFilter = None,
     sku: Annotated[str | None, Query(max_length=64)] = None,
     ungrouped: bool = False,
+    learner_email: Annotated[str | None, Query(max_length=320)] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[SeatPublic]:
@@ -38,6 +39,7 @@ def list_seats(
         order_id=order_id,
         sku=sku,
         ungrouped=ungrouped,
+        learner_email=learner_email,
         limit=limit,
         cursor=cursor,
     )
