@@ -256,7 +256,7 @@ def demo(
     settings = Settings()
     database = _database(settings)
     upgrade(database)
-    summary = load_demo(database)
+    summary = load_demo(database, base_url=settings.base_url)
     _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
     if not load_only:
         _serve(settings, host=host, port=port)

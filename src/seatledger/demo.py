@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from seatledger.db.engine import Database
-from seatledger.db.models import Store, User
+from seatledger.db.models import Seat, Store, User
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import StoreSettingsPatch
-from seatledger.services import accounts, admins, catalog, customers, groups, orders, stores
+from seatledger.services import (
+    accounts,
+    admins,
+    assignments,
+    catalog,
+    customers,
+    groups,
+    orders,
+    stores,
+)
 
 DEMO_STORE = "demo"
 DEMO_PASSWORD = "demo-password"
@@ -30,7 +39,7 @@ class DemoSummary:
     accounts: list[tuple[str, str]]
 
 
-def load_demo(database: Database) -> DemoSummary:
+def load_demo(database: Database, *, base_url: str = "http://127.0.0.1:8000") -> DemoSummary:
     """Load the demo store once; later calls only report how to sign in."""
     summary = DemoSummary(
         store_slug=DEMO_STORE,
@@ -74,9 +83,16 @@ def load_demo(database: Database) -> DemoSummary:
     group("Globex Support", "GLOBEX-SUP", globex)
     groups.grant_agent(database, owner.id, DEMO_STORE, engineering, agent)
     groups.grant_agent(database, owner.id, DEMO_STORE, sales, sales_agent)
-    _load_orders(database, owner.id, agent_user=_user_of(database, AGENT_EMAIL),
-                 sales_user=_user_of(database, SALES_AGENT_EMAIL), engineering=engineering,
-                 platform=platform, sales=sales)  # fmt: skip
+    _load_orders(
+        database,
+        owner.id,
+        agent_user=_user_of(database, AGENT_EMAIL),
+        sales_user=_user_of(database, SALES_AGENT_EMAIL),
+        engineering=engineering,
+        platform=platform,
+        sales=sales,
+        base_url=base_url,
+    )
     return summary
 
 
@@ -86,9 +102,16 @@ def _user_of(database: Database, email: str) -> str:
 
 
 def _load_orders(
-    database: Database, owner: str, *, agent_user: str, sales_user: str,
-    engineering: str, platform: str, sales: str,
-) -> None:  # fmt: skip
+    database: Database,
+    owner: str,
+    *,
+    agent_user: str,
+    sales_user: str,
+    engineering: str,
+    platform: str,
+    sales: str,
+    base_url: str,
+) -> None:
     """Products, and orders with and without groups in several payment states."""
     fixed = catalog.ProductKind.FIXED
     for sku, name, price in [
@@ -100,9 +123,15 @@ def _load_orders(
             database, owner, DEMO_STORE, sku=sku, name=name, price=price, kind=fixed
         )
     catalog.create_product(
-        database, owner, DEMO_STORE, sku="ANY-COURSE", name="Any one course", price="179.00",
-        kind=catalog.ProductKind.OPEN_ENDED, option_skus=["PY101", "SQL201", "SEC301"],
-    )  # fmt: skip
+        database,
+        owner,
+        DEMO_STORE,
+        sku="ANY-COURSE",
+        name="Any one course",
+        price="179.00",
+        kind=catalog.ProductKind.OPEN_ENDED,
+        option_skus=["PY101", "SQL201", "SEC301"],
+    )
     stores.update_store(
         database, owner, DEMO_STORE, settings=StoreSettingsPatch(allow_groupless_checkout=True)
     )
@@ -110,11 +139,16 @@ def _load_orders(
     def buy(user: str, group: str | None, sku: str, quantity: int, method: PaymentMethod) -> str:
         card = "4242424242424242" if method is PaymentMethod.TEST_CARD else None
         return orders.place_order(
-            database, user, DEMO_STORE, lines=[orders.LineRequest(sku, quantity)],
-            purchasing_group_id=group, payment_method=method, card_number=card,
-        ).id  # fmt: skip
+            database,
+            user,
+            DEMO_STORE,
+            lines=[orders.LineRequest(sku, quantity)],
+            purchasing_group_id=group,
+            payment_method=method,
+            card_number=card,
+        ).id
 
-    buy(agent_user, engineering, "PY101", 20, PaymentMethod.TEST_CARD)
+    python_order = buy(agent_user, engineering, "PY101", 20, PaymentMethod.TEST_CARD)
     buy(agent_user, platform, "SEC301", 8, PaymentMethod.TEST_CARD)
     invoice = buy(agent_user, platform, "SQL201", 10, PaymentMethod.INVOICE)
     orders.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
@@ -123,3 +157,27 @@ def _load_orders(
     buy(sales_user, sales, "SQL201", 6, PaymentMethod.INVOICE)  # waits for payment
     cancelled = buy(sales_user, sales, "SEC301", 3, PaymentMethod.INVOICE)
     orders.cancel_order(database, sales_user, DEMO_STORE, cancelled)
+    _assign_some(database, agent_user, python_order, base_url)
+
+
+def _assign_some(database: Database, agent_user: str, order_id: str, base_url: str) -> None:
+    """Seats in several states: one enrolled learner, links out, one link redeemed."""
+    with database.read() as session:
+        seat_ids = list(
+            session.scalars(select(Seat.id).where(Seat.order_id == order_id).order_by(Seat.id))
+        )
+    assignments.assign_seat(database, agent_user, DEMO_STORE, seat_ids[0], email=LEARNER_EMAIL)
+    for seat_id, email in zip(
+        seat_ids[1:4],
+        ["new.hire@demo.example.com", "contractor@demo.example.com", "intern@demo.example.com"],
+        strict=False,
+    ):
+        assignments.email_redemption_link(
+            database,
+            agent_user,
+            DEMO_STORE,
+            seat_id,
+            email=email,
+            base_url=base_url,
+            message="Welcome to the team: this course is on us.",
+        )
