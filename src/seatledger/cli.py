@@ -274,6 +274,11 @@ def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) 
         table.add_row(who, email, summary.password)
     console.print(table)
     console.print(f"API documentation: {base}/docs")
+    console.print(
+        f"Mail goes to SMTP at {settings.smtp_host}:{settings.smtp_port}; until a server answers "
+        "it waits in the outbox (set SEATLEDGER_SMTP_HOST / SEATLEDGER_SMTP_PORT to point it "
+        "at a mail catcher)."
+    )
     token_body = f'{{"email": "{summary.accounts[1][1]}", "password": "{summary.password}"}}'
     console.print(
         f"An API token: curl -s -X POST {base}/api/v1/auth/token "

@@ -156,10 +156,12 @@ def _record_failures(
                 .values(attempts=attempts, last_error=reason, next_attempt_at=retry_at)
                 .execution_options(synchronize_session=False)
             )
-            logger.warning(
-                "mail %s (%s) not delivered, attempt %d; next try at %s: %s",
-                row.id, row.template, attempts, retry_at.isoformat(timespec="seconds"), reason,
-            )  # fmt: skip
+    # One line per pass, not one per message: an outage with thousands queued stays readable.
+    first_retry = min(at + retry_delay(row.attempts + 1) for row in rows) if rows else at
+    logger.warning(
+        "%d mail(s) not delivered (%s); queued, next try from %s",
+        len(rows), reason, first_retry.isoformat(timespec="seconds"),
+    )  # fmt: skip
     return len(rows)
 
 
