@@ -16,12 +16,19 @@ os.environ.setdefault("SEATLEDGER_PASSWORD_HASHING", "cheapest")
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from seatledger.db.base import Base
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
+
+# Under CI the property tests and the fuzzer draw the same examples every run, so a landing
+# never hangs on a lucky draw; developers' runs keep exploring (and keep what they find).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SEATLEDGER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
