@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from seatledger.db import seat_counts
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Enrollment, OutboxMessage, Seat, Store
+from seatledger.db.models import Assignment, Enrollment, Order, OutboxMessage, Seat, Store
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
@@ -25,6 +25,7 @@ from seatledger.services import (
     groups,
     orders,
     redemption,
+    refunds,
     stores,
 )
 
@@ -79,6 +80,7 @@ class AssignmentMachine(RuleBasedStateMachine):
             card_number="4242424242424242",
         )
         with db.read() as session:
+            self.order_id = order.id
             self.seats = list(
                 session.scalars(select(Seat.id).where(Seat.order_id == order.id).order_by(Seat.id))
             )
@@ -172,6 +174,25 @@ class AssignmentMachine(RuleBasedStateMachine):
                 base_url=BASE_URL,
             )
 
+    @rule(seat=pick)
+    def refund(self, seat: int) -> None:
+        with suppress(DomainError):
+            refunds.refund_seats(
+                self.database, self.owner, self.slug, self.order_id, seat_ids=[self._seat(seat)]
+            )
+
+    @invariant()
+    def money_matches_refunded_seats(self) -> None:
+        with self.database.read() as session:
+            refunded = session.scalar(
+                select(func.coalesce(func.sum(Seat.price_minor), 0)).where(
+                    Seat.order_id == self.order_id, Seat.status == "refunded"
+                )
+            )
+            order = session.get(Order, self.order_id)
+            assert order is not None
+            assert order.refunded_minor == refunded <= order.total_minor
+
     @invariant()
     def seats_stay_whole(self) -> None:
         with self.database.read() as session:
@@ -201,7 +222,10 @@ class AssignmentMachine(RuleBasedStateMachine):
                 )
             ).all()
             assert all(n == 1 for _, n in per_seat), "a seat has two live assignments"
-            expected_status = {seat: "available" for seat in seats}
+            expected_status = {
+                seat: "refunded" if status == "refunded" else "available"
+                for seat, status in seats.items()
+            }
             for seat_id, status, _ in live:
                 expected_status[seat_id] = "awaiting" if status == "pending" else "assigned"
             assert seats == expected_status

@@ -97,3 +97,22 @@ def test_capture_racing_cancel_leaves_either_seats_or_none(database: Database, s
     winners = [r for r in results if not isinstance(r, DomainError)]
     assert len(winners) == 1
     assert counts(database) == (1, 50 if winners[0].status == "paid" else 0)
+
+
+def test_parallel_refunds_of_one_seat_pay_once(database: Database, shop: dict) -> None:
+    from seatledger.services import refunds
+
+    order = checkout(database, shop, key=None, method=PaymentMethod.TEST_CARD)
+    with database.read() as session:
+        seat_id = session.scalar(select(Seat.id).where(Seat.order_id == order.id).limit(1))
+
+    results = race(
+        5,
+        lambda _: refunds.refund_seats(
+            database, shop["owner"], "race", order.id, seat_ids=[seat_id]
+        ),
+    )
+
+    assert sorted(getattr(r, "code", "ok") for r in results) == ["ok"] + ["seat_not_available"] * 4
+    with database.read() as session:
+        assert session.get(Order, order.id).refunded_minor == 1000  # one seat of 10.00

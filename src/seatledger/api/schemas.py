@@ -353,3 +353,21 @@ class CapacityPublic(BaseModel):
     include_descendants: bool
     products: list[CapacityLinePublic]
     totals: CapacityLinePublic
+
+
+# Refunds
+class RefundCreate(RequestBody):
+    seat_ids: list[Id] = Field(min_length=1, max_length=10_000)
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class RefundPublic(PublicModel):
+    id: str
+    order_id: str
+    amount: str
+    currency: str
+    seat_ids: list[str]
+    payment_status: str
+    external_action_required: bool = Field(
+        description="True when someone must also send the money back outside seatledger."
+    )

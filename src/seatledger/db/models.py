@@ -365,3 +365,20 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Refund(Base):
+    """Money given back for seats that left the pool (rule 24)."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[str] = id_column()
+    store_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("stores.id"))
+    order_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("orders.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    seat_ids: Mapped[list[str]] = mapped_column(JsonDocument)
+    note: Mapped[str | None] = mapped_column(Text)
+    external_action_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    gateway_reference: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(IdColumn)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,15 @@ class PaymentGateway(Protocol):
     def void(self, *, reference: str | None) -> None:
         """Release an authorization; nothing is taken."""
 
+    def refund(self, *, reference: str | None, amount_minor: int) -> RefundResult:
+        """Give money back; says when someone must also act in an outside payment console."""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str | None
+    external_action_required: bool
+
 
 class InvoiceGateway:
     """A purchase order: nothing is charged; an admin marks the invoice paid."""
@@ -55,6 +64,10 @@ class InvoiceGateway:
 
     def void(self, *, reference: str | None) -> None:
         raise Conflict("An invoice has no authorization to void; cancel it.", code="not_authorized")
+
+    def refund(self, *, reference: str | None, amount_minor: int) -> RefundResult:
+        # The money came by bank transfer: someone must send it back outside seatledger.
+        return RefundResult(reference=None, external_action_required=True)
 
 
 @dataclass
@@ -85,6 +98,11 @@ class TestCardGateway:
 
     def void(self, *, reference: str | None) -> None:
         self._record("void", reference or "", 0)
+
+    def refund(self, *, reference: str | None, amount_minor: int) -> RefundResult:
+        refund_reference = f"test_refund_{secrets.token_hex(8)}"
+        self._record("refund", reference or "", amount_minor)
+        return RefundResult(reference=refund_reference, external_action_required=False)
 
     def _record(self, action: str, reference: str, amount_minor: int) -> None:
         with self._lock:

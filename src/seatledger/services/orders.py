@@ -364,7 +364,7 @@ def _create_seats(
         seat_counts.apply(session, seat_counts.created(seats))
 
 
-def _visible_order(session: Session, store: Store, actor: Actor, order_id: str) -> Order:
+def visible_order(session: Session, store: Store, actor: Actor, order_id: str) -> Order:
     access.require_customer(actor)
     order = session.get(Order, order_id)
     if order is None or order.store_id != store.id:
@@ -377,7 +377,7 @@ def _visible_order(session: Session, store: Store, actor: Actor, order_id: str) 
 def get_order(db: Database, caller: str | None, store_slug: str, order_id: str) -> OrderView:
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
-        return _view(session, _visible_order(session, store, actor, order_id))
+        return _view(session, visible_order(session, store, actor, order_id))
 
 
 def list_orders(
@@ -409,7 +409,7 @@ def capture_order(db: Database, caller: str | None, store_slug: str, order_id: s
     """Capture an authorized card or mark an invoice paid (``orders.manage``); seats appear."""
     with db.write() as session:
         store, actor = access.enter_store(session, caller, store_slug)
-        order = _visible_order(session, store, actor, order_id)
+        order = visible_order(session, store, actor, order_id)
         actor.require(Permission.ORDERS_MANAGE)
         ensure_capturable(order.id, PaymentStatus(order.payment_status), OrderStatus(order.status))
         claimed = session.execute(
@@ -449,7 +449,7 @@ def _end_unpaid(
 ) -> OrderView:
     with db.write() as session:
         store, actor = access.enter_store(session, caller, store_slug)
-        order = _visible_order(session, store, actor, order_id)
+        order = visible_order(session, store, actor, order_id)
         if void or order.buyer_id != actor.customer_id:
             actor.require(Permission.ORDERS_MANAGE)
         before = _snapshot(order)

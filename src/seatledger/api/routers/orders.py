@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
-from seatledger.api.schemas import OrderCreate, OrderPublic, Page
+from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
 from seatledger.domain.orders import OrderStatus, PaymentMethod
-from seatledger.services import orders
+from seatledger.services import orders, refunds
 
 router = APIRouter(prefix="/api/v1/stores/{store}/orders", tags=["orders"])
 
@@ -99,3 +99,14 @@ def cancel_order(
 ) -> OrderPublic:
     """Cancel an unpaid order (``orders.manage``, or the buyer)."""
     return OrderPublic.model_validate(orders.cancel_order(database, caller, store, order_id))
+
+
+@router.post("/{order_id}/refunds", status_code=201, response_model=RefundPublic)
+def refund_seats(
+    store: str, order_id: str, body: RefundCreate, database: DatabaseDep, caller: CallerDep
+) -> RefundPublic:
+    """Refund available seats of a paid order (``refunds.manage``); they leave the pool."""
+    view = refunds.refund_seats(
+        database, caller, store, order_id, seat_ids=body.seat_ids, note=body.note
+    )
+    return RefundPublic.model_validate(view)
