@@ -130,3 +130,35 @@ def test_parallel_assignments_never_give_out_more_than_the_seats(
     assert count(database, Seat, Seat.status == "assigned") == len(seats)
     assert count(database, Enrollment) == len(seats)
     assert count(database, Assignment, Assignment.status == "redeemed") == len(seats)
+
+
+def test_parallel_decisions_on_one_return_request_apply_once(
+    database: Database, shop: dict
+) -> None:
+    from seatledger.db.models import Order
+    from seatledger.services import returns
+
+    request = returns.request_return(
+        database,
+        shop["agent"],
+        "race",
+        seat_ids=shop["seats"][:2],
+        refund=True,
+        reason="Over-purchased",
+    )
+    approve = [True, False, True, False, True, False]
+
+    results = race(
+        6, lambda i: returns.decide(database, shop["owner"], "race", request.id, approve=approve[i])
+    )
+
+    winners = [r for r in results if not isinstance(r, DomainError)]
+    assert len(winners) == 1
+    assert {r.code for r in results if isinstance(r, DomainError)} == {"request_decided"}
+    with database.read() as session:
+        refunded = session.scalar(select(func.sum(Order.refunded_minor)))
+        statuses = set(session.scalars(select(Seat.status).where(Seat.id.in_(shop["seats"][:2]))))
+    if winners[0].status == "approved":
+        assert (refunded, statuses) == (2000, {"refunded"})
+    else:
+        assert (refunded, statuses) == (0, {"available"})

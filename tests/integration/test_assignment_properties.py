@@ -13,7 +13,16 @@ from sqlalchemy import func, select
 
 from seatledger.db import seat_counts
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Enrollment, Order, OutboxMessage, Seat, Store
+from seatledger.db.models import (
+    Assignment,
+    Enrollment,
+    Order,
+    OutboxMessage,
+    ReturnRequest,
+    ReturnRequestSeat,
+    Seat,
+    Store,
+)
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
@@ -26,6 +35,7 @@ from seatledger.services import (
     orders,
     redemption,
     refunds,
+    returns,
     stores,
 )
 
@@ -58,7 +68,7 @@ class AssignmentMachine(RuleBasedStateMachine):
             price="1.00",
             kind=catalog.ProductKind.FIXED,
         )
-        group = groups.create_group(db, owner.id, self.slug, name="G").id
+        group = self.group = groups.create_group(db, owner.id, self.slug, name="G").id
         agent = customers.sign_up(
             db, self.slug, email=f"agent{n}@example.com", name="A", password=PASSWORD
         )
@@ -176,22 +186,59 @@ class AssignmentMachine(RuleBasedStateMachine):
 
     @rule(seat=pick)
     def refund(self, seat: int) -> None:
+        seat_id = self._seat(seat)
+        with self.database.read() as session:
+            order_id = session.scalar(select(Seat.order_id).where(Seat.id == seat_id))
         with suppress(DomainError):
-            refunds.refund_seats(
-                self.database, self.owner, self.slug, self.order_id, seat_ids=[self._seat(seat)]
+            refunds.refund_seats(self.database, self.owner, self.slug, order_id, seat_ids=[seat_id])
+
+    @rule(seat=pick, refund=st.booleans())
+    def request_return(self, seat: int, refund: bool) -> None:
+        with suppress(DomainError):
+            returns.request_return(
+                self.database,
+                self.owner,
+                self.slug,
+                seat_ids=[self._seat(seat)],
+                refund=refund,
+                reason="r",
             )
+
+    @rule(which=pick, approve=st.booleans(), outcome=st.sampled_from(list(UnassignOutcome)))
+    def decide_return(self, which: int, approve: bool, outcome: UnassignOutcome) -> None:
+        pending = returns.list_requests(self.database, self.owner, self.slug, status="pending")
+        if pending:
+            request = pending[which % len(pending)]
+            returns.decide(
+                self.database, self.owner, self.slug, request.id, approve=approve, outcome=outcome
+            )
+
+    @rule(quantity=st.integers(min_value=1, max_value=3), invoice=st.booleans())
+    def buy(self, quantity: int, invoice: bool) -> None:
+        order = orders.place_order(
+            self.database,
+            self.agent,
+            self.slug,
+            lines=[orders.LineRequest("PY", quantity)],
+            purchasing_group_id=self.group,
+            payment_method=PaymentMethod.INVOICE if invoice else PaymentMethod.TEST_CARD,
+            card_number=None if invoice else "4242424242424242",
+        )
+        if invoice:
+            orders.capture_order(self.database, self.owner, self.slug, order.id)
+        with self.database.read() as session:
+            self.seats += list(session.scalars(select(Seat.id).where(Seat.order_id == order.id)))
 
     @invariant()
     def money_matches_refunded_seats(self) -> None:
         with self.database.read() as session:
-            refunded = session.scalar(
-                select(func.coalesce(func.sum(Seat.price_minor), 0)).where(
-                    Seat.order_id == self.order_id, Seat.status == "refunded"
+            for order in session.scalars(select(Order).where(Order.store_id == self.store_id)):
+                refunded = session.scalar(
+                    select(func.coalesce(func.sum(Seat.price_minor), 0)).where(
+                        Seat.order_id == order.id, Seat.status == "refunded"
+                    )
                 )
-            )
-            order = session.get(Order, self.order_id)
-            assert order is not None
-            assert order.refunded_minor == refunded <= order.total_minor
+                assert order.refunded_minor == refunded <= order.total_minor
 
     @invariant()
     def seats_stay_whole(self) -> None:
@@ -222,12 +269,23 @@ class AssignmentMachine(RuleBasedStateMachine):
                 )
             ).all()
             assert all(n == 1 for _, n in per_seat), "a seat has two live assignments"
+            pending_returns = set(
+                session.scalars(
+                    select(ReturnRequestSeat.seat_id)
+                    .join(ReturnRequest, ReturnRequest.id == ReturnRequestSeat.request_id)
+                    .where(
+                        ReturnRequest.store_id == self.store_id, ReturnRequest.status == "pending"
+                    )
+                )
+            )
             expected_status = {
                 seat: "refunded" if status == "refunded" else "available"
                 for seat, status in seats.items()
             }
             for seat_id, status, _ in live:
                 expected_status[seat_id] = "awaiting" if status == "pending" else "assigned"
+            for seat_id in pending_returns:
+                expected_status[seat_id] = "return_pending"
             assert seats == expected_status
             by_seat = {
                 seat_id: enrollment_id

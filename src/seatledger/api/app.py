@@ -18,6 +18,7 @@ from seatledger.api.routers import (
     groups,
     orders,
     redemption,
+    returns,
     seats,
     stores,
 )
@@ -64,7 +65,18 @@ def create_app(
     app.state.database = database or Database(settings.database_url)
     app.state.start_workers = start_workers
     errors.install(app)
-    for module in (auth, stores, groups, catalog, orders, seats, assignments, redemption, audit):
+    for module in (
+        auth,
+        stores,
+        groups,
+        catalog,
+        orders,
+        seats,
+        assignments,
+        redemption,
+        returns,
+        audit,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

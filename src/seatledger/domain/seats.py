@@ -26,7 +26,8 @@ class SeatMove(StrEnum):
     REQUEST_RETURN = "request_return"
     APPROVE_RECLAIM = "approve_reclaim"
     APPROVE_REFUND = "approve_refund"
-    DENY_RETURN = "deny_return"
+    DENY_RETURN = "deny_return"  # back to the learner
+    DENY_RETURN_UNUSED = "deny_return_unused"  # back to the pool: the seat was never assigned
     REFUND = "refund"
     EXPIRE = "expire"
     SET_OWNER_GROUP = "set_owner_group"
@@ -40,6 +41,9 @@ TRANSITIONS: dict[tuple[SeatStatus, SeatMove], SeatStatus] = {
     (SeatStatus.AWAITING, SeatMove.EXPIRE_LINK): SeatStatus.AVAILABLE,
     (SeatStatus.ASSIGNED, SeatMove.UNASSIGN): SeatStatus.AVAILABLE,
     (SeatStatus.ASSIGNED, SeatMove.REQUEST_RETURN): SeatStatus.RETURN_PENDING,
+    # Over-bought seats go back unused: a return of an available seat (docs/adr/0013).
+    (SeatStatus.AVAILABLE, SeatMove.REQUEST_RETURN): SeatStatus.RETURN_PENDING,
+    (SeatStatus.RETURN_PENDING, SeatMove.DENY_RETURN_UNUSED): SeatStatus.AVAILABLE,
     (SeatStatus.RETURN_PENDING, SeatMove.APPROVE_RECLAIM): SeatStatus.AVAILABLE,
     (SeatStatus.RETURN_PENDING, SeatMove.APPROVE_REFUND): SeatStatus.REFUNDED,
     (SeatStatus.RETURN_PENDING, SeatMove.DENY_RETURN): SeatStatus.ASSIGNED,

@@ -11,6 +11,7 @@ from seatledger.db import seat_writes
 from seatledger.db.base import new_id, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Customer, Order, Refund, Seat, Store, User
+from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.domain.money import format_amount
 from seatledger.domain.orders import PAID_STATES, PaymentStatus
@@ -74,83 +75,105 @@ def refund_seats(
             raise Invalid(
                 f"Seat {missing[0]} is not a seat of order {order.id}.", code="seat_not_in_order"
             )
-        for seat_id in wanted:
-            seat_writes.transition(session, seats[seat_id], SeatMove.REFUND)
-        amount = sum(seats[seat_id].price_minor for seat_id in wanted)
-        raised = session.execute(
-            update(Order)
-            .where(Order.id == order.id, Order.refunded_minor + amount <= Order.total_minor)
-            .values(refunded_minor=Order.refunded_minor + amount)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if raised != 1:
-            raise Conflict(
-                "This refund would pass what was paid for the order.", code="refund_exceeds_paid"
-            )
-        session.refresh(order)
-        before = order.payment_status
-        fully = order.refunded_minor == order.total_minor
-        order.payment_status = (
-            PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
-        ).value
-        result = gateway_for(order.payment_method).refund(
-            reference=order.payment_reference, amount_minor=amount
+        return refund_in_session(
+            session,
+            store,
+            actor,
+            order,
+            [seats[seat_id] for seat_id in wanted],
+            SeatMove.REFUND,
+            note,
         )
-        refund = Refund(
-            id=new_id(),
-            store_id=store.id,
-            order_id=order.id,
-            amount_minor=amount,
-            seat_ids=wanted,
-            note=note,
-            external_action_required=result.external_action_required,
-            gateway_reference=result.reference,
-            created_by=actor.audit_id,
-            created_at=utcnow(),
+
+
+def refund_in_session(
+    session: Session,
+    store: Store,
+    actor: Actor,
+    order: Order,
+    seats: list[Seat],
+    move: SeatMove,
+    note: str | None,
+) -> RefundView:
+    """Move ``seats`` out of the pool with ``move`` and pay their prices back, in the caller's
+    transaction (direct refunds, and return requests approved with a refund)."""
+    for seat in seats:
+        seat_writes.transition(session, seat, move)
+    amount = sum(seat.price_minor for seat in seats)
+    raised = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.refunded_minor + amount <= Order.total_minor)
+        .values(refunded_minor=Order.refunded_minor + amount)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if raised != 1:
+        raise Conflict(
+            "This refund would pass what was paid for the order.", code="refund_exceeds_paid"
         )
-        session.add(refund)
-        money = format_amount(amount, order.currency)
+    session.refresh(order)
+    before = order.payment_status
+    fully = order.refunded_minor == order.total_minor
+    order.payment_status = (
+        PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
+    ).value
+    result = gateway_for(order.payment_method).refund(
+        reference=order.payment_reference, amount_minor=amount
+    )
+    seat_ids = [seat.id for seat in seats]
+    refund = Refund(
+        id=new_id(),
+        store_id=store.id,
+        order_id=order.id,
+        amount_minor=amount,
+        seat_ids=seat_ids,
+        note=note,
+        external_action_required=result.external_action_required,
+        gateway_reference=result.reference,
+        created_by=actor.audit_id,
+        created_at=utcnow(),
+    )
+    session.add(refund)
+    money = format_amount(amount, order.currency)
+    audit.record(
+        session,
+        store_id=store.id,
+        actor=actor,
+        action="order.refunded",
+        entity="order",
+        entity_id=order.id,
+        order_id=order.id,
+        group_id=order.purchasing_group_id,
+        before={"payment_status": before},
+        after={
+            "payment_status": order.payment_status,
+            "amount": money,
+            "seats": len(seats),
+            "refund_id": refund.id,
+        },
+    )
+    for seat in seats:
         audit.record(
             session,
             store_id=store.id,
             actor=actor,
-            action="order.refunded",
-            entity="order",
-            entity_id=order.id,
+            action="seat.refunded",
+            entity="seat",
+            entity_id=seat.id,
+            seat_id=seat.id,
             order_id=order.id,
-            group_id=order.purchasing_group_id,
-            before={"payment_status": before},
-            after={
-                "payment_status": order.payment_status,
-                "amount": money,
-                "seats": len(wanted),
-                "refund_id": refund.id,
-            },
+            group_id=seat.owner_group_id,
+            after={"status": seat.status, "refund_id": refund.id},
         )
-        for seat_id in wanted:
-            seat = seats[seat_id]
-            audit.record(
-                session,
-                store_id=store.id,
-                actor=actor,
-                action="seat.refunded",
-                entity="seat",
-                entity_id=seat.id,
-                seat_id=seat.id,
-                order_id=order.id,
-                group_id=seat.owner_group_id,
-                after={"status": seat.status, "refund_id": refund.id},
-            )
-        _mail_buyer(session, store, order, money, len(wanted), result.external_action_required)
-        return RefundView(
-            id=refund.id,
-            order_id=order.id,
-            amount=money,
-            currency=order.currency,
-            seat_ids=wanted,
-            payment_status=order.payment_status,
-            external_action_required=result.external_action_required,
-        )
+    _mail_buyer(session, store, order, money, len(seats), result.external_action_required)
+    return RefundView(
+        id=refund.id,
+        order_id=order.id,
+        amount=money,
+        currency=order.currency,
+        seat_ids=seat_ids,
+        payment_status=order.payment_status,
+        external_action_required=result.external_action_required,
+    )
 
 
 def _mail_buyer(
