@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from seatledger.db.engine import Database
-from seatledger.db.models import Seat, Store, User
+from seatledger.db.models import Seat, Store
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import StoreSettingsPatch
@@ -58,13 +58,13 @@ def load_demo(database: Database, *, base_url: str = "http://127.0.0.1:8000") ->
     owner = accounts.create_owner(database, email=OWNER_EMAIL, password=DEMO_PASSWORD)
     stores.create_store(database, owner.id, slug=DEMO_STORE, name="Demo Training Store")
 
-    def customer(email: str, name: str) -> str:
+    def customer(email: str, name: str) -> customers.CustomerView:
         return customers.sign_up(
             database, DEMO_STORE, email=email, name=name, password=DEMO_PASSWORD
-        ).id
+        )
 
     admin = customer(ADMIN_EMAIL, "Avery Admin")
-    admins.set_permissions(database, owner.id, DEMO_STORE, admin, list(Permission))
+    admins.set_permissions(database, owner.id, DEMO_STORE, admin.id, list(Permission))
     agent = customer(AGENT_EMAIL, "Parker Agent")
     sales_agent = customer(SALES_AGENT_EMAIL, "Sasha Sales")
     customer(LEARNER_EMAIL, "Lee Learner")
@@ -81,24 +81,19 @@ def load_demo(database: Database, *, base_url: str = "http://127.0.0.1:8000") ->
     sales = group("Sales", "ACME-SALES", acme)
     globex = group("Globex", "GLOBEX")
     group("Globex Support", "GLOBEX-SUP", globex)
-    groups.grant_agent(database, owner.id, DEMO_STORE, engineering, agent)
-    groups.grant_agent(database, owner.id, DEMO_STORE, sales, sales_agent)
+    groups.grant_agent(database, owner.id, DEMO_STORE, engineering, agent.id)
+    groups.grant_agent(database, owner.id, DEMO_STORE, sales, sales_agent.id)
     _load_orders(
         database,
         owner.id,
-        agent_user=_user_of(database, AGENT_EMAIL),
-        sales_user=_user_of(database, SALES_AGENT_EMAIL),
+        agent_user=agent.user_id,
+        sales_user=sales_agent.user_id,
         engineering=engineering,
         platform=platform,
         sales=sales,
         base_url=base_url,
     )
     return summary
-
-
-def _user_of(database: Database, email: str) -> str:
-    with database.read() as session:
-        return str(session.scalar(select(User.id).where(User.email == email)))
 
 
 def _load_orders(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from typer.testing import CliRunner
 
 from seatledger.cli import app
+from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
-from seatledger.db.models import Seat
+from seatledger.db.models import Assignment, Seat
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services import accounts, catalog, customers, groups, orders, stores
 
@@ -115,8 +117,15 @@ def test_csv_without_an_email_column_is_refused(shop: dict[str, str]) -> None:
     assert "email" in result.output
 
 
-def test_expire_reports_what_it_expired(shop: dict[str, str]) -> None:
-    result = runner.invoke(app, ["expire"])
+def test_expire_frees_seats_of_stale_links(shop: dict[str, str]) -> None:
+    invoke(shop, "email\nlate@example.com\n")
+    with Database(shop["url"]).write() as session:
+        session.execute(update(Assignment).values(link_expires_at=utcnow() - timedelta(minutes=1)))
 
-    assert result.exit_code == 0, result.output
-    assert "Expired 0 links and 0 seats" in result.output
+    first = runner.invoke(app, ["expire"])
+    again = runner.invoke(app, ["expire"])
+
+    assert first.exit_code == 0, first.output
+    assert "Expired 1 links and 0 seats" in first.output
+    assert "Expired 0 links and 0 seats" in again.output
+    assert statuses(shop["url"]) == {"available": 3}

@@ -13,38 +13,19 @@ from seatledger.db.models import Assignment, Enrollment, OutboxMessage, Seat
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services import (
-    accounts,
     assignments,
-    catalog,
     customers,
-    groups,
     orders,
     redemption,
-    stores,
 )
-from tests.integration.test_concurrency import PASSWORD, race
+from tests.integration.test_concurrency import PASSWORD, make_shop, race
 
 BASE_URL = "http://seatledger.test"
 
 
 @pytest.fixture
 def shop(database: Database) -> dict[str, Any]:
-    owner = accounts.create_owner(database, email="owner@example.com", password=PASSWORD)
-    stores.create_store(database, owner.id, slug="race", name="Race")
-    catalog.create_product(
-        database,
-        owner.id,
-        "race",
-        sku="PY",
-        name="Py",
-        price="10.00",
-        kind=catalog.ProductKind.FIXED,
-    )
-    group = groups.create_group(database, owner.id, "race", name="G")
-    agent = customers.sign_up(
-        database, "race", email="agent@example.com", name="Agent", password=PASSWORD
-    )
-    groups.grant_agent(database, owner.id, "race", group.id, agent.id)
+    shop = make_shop(database)
     learners = [
         customers.sign_up(
             database, "race", email=f"learner{i}@example.com", name="L", password=PASSWORD
@@ -53,10 +34,10 @@ def shop(database: Database) -> dict[str, Any]:
     ]
     order = orders.place_order(
         database,
-        agent.user_id,
+        shop["agent"],
         "race",
         lines=[orders.LineRequest("PY", 3)],
-        purchasing_group_id=group.id,
+        purchasing_group_id=shop["group"],
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",
     )
@@ -64,7 +45,7 @@ def shop(database: Database) -> dict[str, Any]:
         seat_ids = list(
             session.scalars(select(Seat.id).where(Seat.order_id == order.id).order_by(Seat.id))
         )
-    return {"owner": owner.id, "agent": agent.user_id, "learners": learners, "seats": seat_ids}
+    return {**shop, "learners": learners, "seats": seat_ids}
 
 
 def count(database: Database, model: Any, *where: Any) -> int:

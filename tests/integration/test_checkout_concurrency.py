@@ -11,29 +11,13 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Order, Seat
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import accounts, catalog, customers, groups, orders, stores
-from tests.integration.test_concurrency import PASSWORD, race
+from seatledger.services import orders
+from tests.integration.test_concurrency import make_shop, race
 
 
 @pytest.fixture
 def shop(database: Database) -> dict[str, Any]:
-    owner = accounts.create_owner(database, email="owner@example.com", password=PASSWORD)
-    stores.create_store(database, owner.id, slug="race", name="Race")
-    catalog.create_product(
-        database,
-        owner.id,
-        "race",
-        sku="PY",
-        name="Py",
-        price="10.00",
-        kind=catalog.ProductKind.FIXED,
-    )
-    group = groups.create_group(database, owner.id, "race", name="G")
-    agent = customers.sign_up(
-        database, "race", email="agent@example.com", name="Agent", password=PASSWORD
-    )
-    groups.grant_agent(database, owner.id, "race", group.id, agent.id)
-    return {"owner": owner.id, "group": group.id, "agent": agent.user_id}
+    return make_shop(database)
 
 
 def checkout(

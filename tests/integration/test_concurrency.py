@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, AuditEvent, PurchasingGroup, User
 from seatledger.domain.errors import DomainError
-from seatledger.services import accounts, admins, customers, groups, stores
+from seatledger.services import accounts, admins, catalog, customers, groups, stores
 
 PASSWORD = "parallel-password"
 
@@ -30,6 +30,27 @@ def race(count: int, action: Callable[[int], Any]) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
+
+
+def make_shop(database: Database) -> dict[str, Any]:
+    """Store "race" with product PY (10.00), group G and an agent of it: ids by name."""
+    owner = accounts.create_owner(database, email="owner@example.com", password=PASSWORD)
+    stores.create_store(database, owner.id, slug="race", name="Race")
+    catalog.create_product(
+        database,
+        owner.id,
+        "race",
+        sku="PY",
+        name="Py",
+        price="10.00",
+        kind=catalog.ProductKind.FIXED,
+    )
+    group = groups.create_group(database, owner.id, "race", name="G")
+    agent = customers.sign_up(
+        database, "race", email="agent@example.com", name="Agent", password=PASSWORD
+    )
+    groups.grant_agent(database, owner.id, "race", group.id, agent.id)
+    return {"owner": owner.id, "group": group.id, "agent": agent.user_id}
 
 
 def make_store(database: Database) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,13 +43,9 @@ def find_store(session: Session, store_slug: str) -> Store:
     return store
 
 
-@dataclass(frozen=True)
-class StoreAccess:
+class StoreAccess(NamedTuple):
     store: Store
     actor: Actor
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter((self.store, self.actor))
 
 
 def enter_store(session: Session, caller: str | None, store_slug: str) -> StoreAccess:

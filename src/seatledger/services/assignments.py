@@ -9,6 +9,8 @@ enrollments back that up in the database.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +24,8 @@ from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store, User
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignments import LIVE as LIVE_ASSIGNMENTS
+from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.emails import normalize_email
 from seatledger.domain.enrollments import (
     LIVE,
@@ -46,16 +50,6 @@ from seatledger.services.seats import (
     visible_seat,
 )
 from seatledger.services.stores import settings_of
-
-LIVE_ASSIGNMENT = ("pending", "redeemed")
-
-
-class AssignmentStatus:
-    PENDING = "pending"  # a redemption link is out
-    REDEEMED = "redeemed"  # the learner holds the seat (instantly or by redeeming)
-    CANCELLED = "cancelled"  # the link was cancelled or replaced
-    EXPIRED = "expired"  # the link passed its expiry unredeemed
-    ENDED = "ended"  # unassigned or transferred away
 
 
 @dataclass(frozen=True)
@@ -84,7 +78,7 @@ def product_by_sku(session: Session, store_id: str, sku: str) -> Product:
 def live_assignment(session: Session, seat_id: str) -> Assignment | None:
     return session.scalar(
         select(Assignment).where(
-            Assignment.seat_id == seat_id, Assignment.status.in_(LIVE_ASSIGNMENT)
+            Assignment.seat_id == seat_id, Assignment.status.in_(LIVE_ASSIGNMENTS)
         )
     )
 
@@ -377,7 +371,7 @@ def resend_link(
 def cancel_link(session: Session, store: Store, actor: Actor, seat: Seat) -> None:
     """Rule 15: the link dies and the seat is available again."""
     assignment = _pending_link(session, seat)
-    _end_assignment(
+    end_assignment(
         session, assignment, AssignmentStatus.CANCELLED, from_status=AssignmentStatus.PENDING
     )
     seat_writes.transition(session, seat, SeatMove.CANCEL_LINK)
@@ -400,7 +394,7 @@ def cancel_link(session: Session, store: Store, actor: Actor, seat: Seat) -> Non
     )
 
 
-def _end_assignment(
+def end_assignment(
     session: Session, assignment: Assignment, status: str, *, from_status: str
 ) -> None:
     changed = session.execute(
@@ -439,7 +433,7 @@ def unassign(
     if enrollment is not None:
         ensure_unassignable(enrollment.id, EnrollmentStatus(enrollment.status))
         end_enrollment(session, enrollment, assignment, outcome)
-    _end_assignment(
+    end_assignment(
         session, assignment, AssignmentStatus.ENDED, from_status=AssignmentStatus.REDEEMED
     )
     seat_writes.transition(session, seat, SeatMove.UNASSIGN)
@@ -491,13 +485,16 @@ def end_enrollment(
 # --- use cases -----------------------------------------------------------------------------
 
 
-def _seat_for_assigner(
-    session: Session, caller: str | None, store_slug: str, seat_id: str
-) -> tuple[Store, Actor, Seat]:
-    store, actor = access.enter_store(session, caller, store_slug)
-    seat = visible_seat(session, store, actor, seat_id)
-    ensure_may_assign(session, actor, seat)
-    return store, actor, seat
+@contextmanager
+def _assigner_seat(
+    db: Database, caller: str | None, store_slug: str, seat_id: str
+) -> Iterator[tuple[Session, Store, Actor, Seat]]:
+    """One transaction on a seat the caller may assign (404 if invisible, 403 if only seen)."""
+    with db.write() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        seat = visible_seat(session, store, actor, seat_id)
+        ensure_may_assign(session, actor, seat)
+        yield session, store, actor, seat
 
 
 def assign_seat(
@@ -511,8 +508,7 @@ def assign_seat(
     course_sku: str | None = None,
 ) -> SeatView:
     """Give an available seat to an existing customer at once."""
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         assign_instantly(
             session,
             store,
@@ -538,8 +534,7 @@ def email_redemption_link(
     course_sku: str | None = None,
 ) -> SeatView:
     """Email a redemption link for an available seat to any address."""
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         send_link(
             session,
             store,
@@ -557,8 +552,7 @@ def email_redemption_link(
 def resend_redemption_link(
     db: Database, caller: str | None, store_slug: str, seat_id: str, *, base_url: str
 ) -> SeatView:
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         resend_link(session, store, actor, seat, base_url=base_url)
         return seat_view(session, seat)
 
@@ -566,8 +560,7 @@ def resend_redemption_link(
 def cancel_redemption_link(
     db: Database, caller: str | None, store_slug: str, seat_id: str
 ) -> SeatView:
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         cancel_link(session, store, actor, seat)
         return seat_view(session, seat)
 
@@ -582,8 +575,7 @@ def unassign_seat(
     reason: str | None = None,
 ) -> SeatView:
     """Take an assigned seat back (``seats.manage``, or agents where the store allows it)."""
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         unassign(session, store, actor, seat, outcome=outcome, reason=reason)
         return seat_view(session, seat)
 
@@ -604,8 +596,7 @@ def transfer_seat(
 
     The new learner gets the same course as the old one unless ``course_sku`` says otherwise.
     """
-    with db.write() as session:
-        store, actor, seat = _seat_for_assigner(session, caller, store_slug, seat_id)
+    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
         previous = live_assignment(session, seat.id)
         if course_sku is None and previous is not None and previous.course_product_id:
             course_product = session.get(Product, previous.course_product_id)

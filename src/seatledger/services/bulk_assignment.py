@@ -30,6 +30,7 @@ from seatledger.db.models import (
 )
 from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.emails import normalize_email
 from seatledger.domain.enrollments import LIVE, EnrollmentStatus
 from seatledger.domain.errors import Conflict, DomainError, Invalid, PermissionDenied
@@ -277,7 +278,7 @@ def _apply(
         if row.mode == "instant":
             enrollment_id = new_id()
             assignment.update(
-                status="redeemed",
+                status=AssignmentStatus.REDEEMED.value,
                 learner_id=learners[row.email],
                 redeemed_at=now,
                 course_product_id=product.id,
@@ -303,7 +304,9 @@ def _apply(
             token = secrets.token_urlsafe(32)
             expires_at = now + ttl
             assignment.update(
-                status="pending", token_hash=hash_token(token), link_expires_at=expires_at
+                status=AssignmentStatus.PENDING.value,
+                token_hash=hash_token(token),
+                link_expires_at=expires_at,
             )
             context = {
                 "store_name": store.name,

@@ -16,10 +16,10 @@ from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Seat
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.errors import Conflict
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.services import audit
-from seatledger.services.assignments import AssignmentStatus
 
 logger = logging.getLogger("seatledger.expiry")
 SYSTEM = Actor(user_id=None)

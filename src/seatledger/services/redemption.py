@@ -14,6 +14,7 @@ from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Customer, Product, Seat, Store, User
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.emails import mask_email
 from seatledger.domain.errors import (
     Conflict,
@@ -26,7 +27,7 @@ from seatledger.domain.errors import (
 from seatledger.domain.seats import SeatMove
 from seatledger.services import audit
 from seatledger.services.access import hash_token
-from seatledger.services.assignments import AssignmentStatus, course_of, enroll, product_by_sku
+from seatledger.services.assignments import course_of, enroll, product_by_sku
 from seatledger.services.enrollments import EnrollmentView, enrollment_view
 
 
@@ -75,7 +76,7 @@ def preview(db: Database, token: str) -> RedemptionPreview:
         course = course_of(session, seat.product_id)
         chosen = None
         if assignment.course_product_id:
-            chosen = product_by_sku_id(session, assignment.course_product_id)
+            chosen = _sku_of(session, assignment.course_product_id)
         return RedemptionPreview(
             store=store.slug,
             store_name=store.name,
@@ -89,7 +90,7 @@ def preview(db: Database, token: str) -> RedemptionPreview:
         )
 
 
-def product_by_sku_id(session: Session, product_id: str) -> str | None:
+def _sku_of(session: Session, product_id: str) -> str | None:
     product = session.get(Product, product_id)
     return product.sku if product else None
 

@@ -23,13 +23,15 @@ from seatledger.db.models import (
     User,
 )
 from seatledger.domain.actor import Actor
-from seatledger.domain.enrollments import UnassignOutcome
+from seatledger.domain.assignments import AssignmentStatus
+from seatledger.domain.enrollments import LIVE as LIVE_ENROLLMENTS
+from seatledger.domain.enrollments import EnrollmentStatus, UnassignOutcome
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied, not_found
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.mail.outbox import queue_email
 from seatledger.services import access, audit
-from seatledger.services.assignments import AssignmentStatus, end_enrollment, live_assignment
+from seatledger.services.assignments import end_assignment, end_enrollment, live_assignment
 from seatledger.services.refunds import refund_in_session
 from seatledger.services.seats import ensure_may_assign, visible_seat
 from seatledger.services.stores import settings_of
@@ -306,18 +308,17 @@ def _approve(
 
 
 def _take_back(session: Session, seat: Seat, outcome: UnassignOutcome) -> None:
-    """End the learner's assignment and enrollment of a returned seat (rule 20)."""
+    """End the learner's assignment and live enrollment of a returned seat (rule 20)."""
     assignment = live_assignment(session, seat.id)
     if assignment is None:
         return
-    if assignment.enrollment_id:
-        enrollment = session.get(Enrollment, assignment.enrollment_id)
-        if enrollment is not None and enrollment.status in ("not_started", "in_progress"):
-            end_enrollment(session, enrollment, assignment, outcome)
-    session.execute(
-        update(type(assignment))
-        .where(type(assignment).id == assignment.id)
-        .values(status=AssignmentStatus.ENDED, ended_at=utcnow())
+    enrollment = (
+        session.get(Enrollment, assignment.enrollment_id) if assignment.enrollment_id else None
+    )
+    if enrollment is not None and EnrollmentStatus(enrollment.status) in LIVE_ENROLLMENTS:
+        end_enrollment(session, enrollment, assignment, outcome)
+    end_assignment(
+        session, assignment, AssignmentStatus.ENDED, from_status=AssignmentStatus.REDEEMED
     )
 
 

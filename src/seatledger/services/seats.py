@@ -14,6 +14,7 @@ from seatledger.db.models import Assignment, Order, Product, Seat, Store
 from seatledger.db.pagination import Page, paginate
 from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignments import LIVE as LIVE_ASSIGNMENTS
 from seatledger.domain.errors import Conflict, PermissionDenied, not_found
 from seatledger.domain.money import format_amount
 from seatledger.domain.permissions import Permission
@@ -68,7 +69,7 @@ def _views(session: Session, seats: list[Seat]) -> list[SeatView]:
         for a in session.scalars(
             select(Assignment).where(
                 Assignment.seat_id.in_([seat.id for seat in seats]),
-                Assignment.status.in_(("pending", "redeemed")),
+                Assignment.status.in_(LIVE_ASSIGNMENTS),
             )
         )
     }
@@ -165,7 +166,7 @@ def list_seats(
             held_by = select(Assignment.seat_id).where(
                 Assignment.store_id == store.id,
                 Assignment.email == learner_email.strip().lower(),
-                Assignment.status.in_(("pending", "redeemed")),
+                Assignment.status.in_(LIVE_ASSIGNMENTS),
             )
             query = query.where(Seat.id.in_(held_by))
         if sku is not None:
