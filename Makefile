@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean screenshots
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,7 @@ demo: install
 
 test: install
 	scripts/ensure-postgres
+	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -32,3 +33,8 @@ bench: install
 	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.capacity
 	$(BIN)/python -m bench.assignment
+
+# Refresh docs/screenshots/ from the browser tests.
+screenshots: install
+	scripts/ensure-chromium
+	SEATLEDGER_SCREENSHOTS=1 $(BIN)/pytest tests/e2e/browser -q

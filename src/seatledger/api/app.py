@@ -26,6 +26,7 @@ from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
 from seatledger.services.expiry import ExpiryWorker
+from seatledger.web import install as install_web
 
 
 @asynccontextmanager
@@ -78,6 +79,8 @@ def create_app(
         audit,
     ):
         app.include_router(module.router)
+
+    install_web(app, settings)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, str]:

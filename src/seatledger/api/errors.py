@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from seatledger.domain import errors
 
 logger = logging.getLogger("seatledger")
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
     errors.BadRequest: 400,
@@ -158,9 +162,26 @@ async def _unexpected(_request: Request, error: Exception) -> JSONResponse:
     return error_response(500, "internal_error", "Something went wrong on our side; it was logged.")
 
 
+NOT_PAGES = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
+
+
+def _pages_too(handler: Handler) -> Handler:
+    """Answer a refusal on a web page with the page renderer the web layer installed."""
+
+    async def answer(request: Request, error: Exception) -> Response:
+        response = await handler(request, error)
+        render = getattr(request.app.state, "render_error_page", None)
+        if render is None or request.url.path.startswith(NOT_PAGES):
+            return response
+        body = json.loads(bytes(response.body))["error"]
+        return render(request, response.status_code, body["code"], body["message"])  # type: ignore[no-any-return]
+
+    return answer
+
+
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(errors.DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(DataError, _database_refused_value)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(errors.DomainError, _pages_too(_domain_error))
+    app.add_exception_handler(RequestValidationError, _pages_too(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, _pages_too(_http_error))
+    app.add_exception_handler(DataError, _pages_too(_database_refused_value))
+    app.add_exception_handler(Exception, _pages_too(_unexpected))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
-from seatledger.db.models import ApiToken, User
+from seatledger.db.models import ApiToken, Customer, Store, User
 from seatledger.domain.actor import Actor
 from seatledger.domain.emails import normalize_email
 from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
@@ -74,3 +74,23 @@ def create_user(session: Session, *, email: str, name: str, password: str) -> Us
     user = User(email=email, name=name, password_hash=hash_password(password))
     add_unique(session, user, email_taken())
     return user
+
+
+def revoke_token(db: Database, token: str) -> None:
+    """Forget a token (sign-out); an unknown token is already forgotten."""
+    with db.write() as session:
+        session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+
+
+def stores_of(db: Database, user_id: str) -> list[tuple[str, str]]:
+    """``(slug, name)`` of every store the user is a customer of, or every store for an owner."""
+    with db.read() as session:
+        user = session.get(User, user_id)
+        query = select(Store.slug, Store.name).order_by(Store.name)
+        if user is None:
+            return []
+        if not user.is_owner:
+            query = query.join(Customer, Customer.store_id == Store.id).where(
+                Customer.user_id == user_id
+            )
+        return [(row.slug, row.name) for row in session.execute(query)]

@@ -1,0 +1,167 @@
+"""Rendering: one Jinja2 environment, the context every page gets, and error pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from seatledger.db.engine import Database
+from seatledger.domain.errors import PermissionDenied, Unauthenticated
+from seatledger.services import access, customers
+from seatledger.services.customers import Me
+from seatledger.services.stores import settings_of
+from seatledger.web.session import (
+    DatabaseDep,
+    ViewerDep,
+    csrf_token,
+    current_user,
+    get_database,
+    pop_flashes,
+)
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def money(minor: int | None, currency: str = "") -> str:
+    if minor is None:
+        return ""
+    text = f"{minor / 100:,.2f}"
+    return f"{text} {currency}".strip()
+
+
+templates.env.filters["money"] = money
+templates.env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+
+
+@dataclass(frozen=True)
+class StorePage:
+    """The store a page belongs to and the viewer's standing in it."""
+
+    slug: str
+    name: str
+    currency: str
+    viewer: str | None
+    me: Me | None
+
+    @property
+    def is_customer(self) -> bool:
+        return self.me is not None
+
+    @property
+    def is_agent(self) -> bool:
+        return bool(self.me and self.me.agent_group_ids)
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.me and self.me.permissions)
+
+    def can(self, permission: str) -> bool:
+        return bool(self.me and permission in self.me.permissions)
+
+
+def store_page(database: Database, viewer: str | None, store_slug: str) -> StorePage:
+    with database.read() as session:
+        store = access.find_store(session, store_slug)
+        slug, name = store.slug, store.name
+        currency = settings_of(store).currency
+    me: Me | None = None
+    if viewer is not None:
+        try:
+            me = customers.me(database, viewer, slug)
+        except PermissionDenied:
+            me = None
+    return StorePage(slug=slug, name=name, currency=currency, viewer=viewer, me=me)
+
+
+def get_store_page(store: str, database: DatabaseDep, viewer: ViewerDep) -> StorePage:
+    return store_page(database, viewer, store)
+
+
+def signed_in_store_page(
+    request: Request, page: Annotated[StorePage, Depends(get_store_page)]
+) -> StorePage:
+    """The store page for a signed-in customer; others are sent to sign in (401)."""
+    if page.viewer is None:
+        raise Unauthenticated("Sign in to see this page.")
+    if page.me is None:
+        raise PermissionDenied(
+            "You are not registered in this store: sign up first.", code="not_a_customer"
+        )
+    return page
+
+
+StorePageDep = Annotated[StorePage, Depends(get_store_page)]
+CustomerPageDep = Annotated[StorePage, Depends(signed_in_store_page)]
+
+
+def render(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    context.setdefault("page", None)
+    has_session = "session" in request.scope  # not for errors caught outside the middleware
+    context.update(
+        request=request,
+        csrf_token=csrf_token(request) if has_session else "",
+        flashes=pop_flashes(request) if has_session else [],
+        signed_in=has_session and isinstance(request.session.get("token"), str),
+    )
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """After a successful form post: see the result with a GET (303)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def sign_in_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    parts = request.url.path.split("/")
+    base = f"/stores/{parts[2]}/sign-in" if len(parts) > 2 and parts[1] == "stores" else "/"
+    return f"{base}?next={quote(target, safe='')}"
+
+
+TITLES = {
+    400: "That request could not be read",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed here",
+    409: "That could not be done",
+    410: "No longer available",
+    422: "Please check what you entered",
+}
+
+
+def error_page(request: Request, status: int, code: str, message: str) -> Response:
+    """The HTML answer to a refusal on a page (the API answers JSON; see api/errors.py)."""
+    if status == 401 and request.method in ("GET", "HEAD"):
+        return RedirectResponse(sign_in_url(request), status_code=303)
+    if status in (404, 405) and code in ("not_found", "method_not_allowed"):
+        message = "There is no such page, or you may not see it."
+    return render(
+        request,
+        "error.html",
+        status_code=status,
+        title=TITLES.get(status, "Something went wrong"),
+        code=code,
+        message=message,
+    )
+
+
+__all__ = [
+    "CustomerPageDep",
+    "StorePage",
+    "StorePageDep",
+    "current_user",
+    "error_page",
+    "get_database",
+    "redirect",
+    "render",
+    "store_page",
+]

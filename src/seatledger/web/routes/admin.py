@@ -1,0 +1,7 @@
+"""Pages: admin."""
+
+from __future__ import annotations
+
+from seatledger.web.routes import page_router
+
+router = page_router()
