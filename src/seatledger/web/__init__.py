@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from seatledger.config import Settings
 from seatledger.web import pages
-from seatledger.web.routes import admin, agent, auth, learner, shop
+from seatledger.web.routes import admin, admin_orders, agent, auth, learner, shop
 from seatledger.web.session import SESSION_COOKIE, SESSION_MAX_AGE
 
 STATIC = Path(__file__).parent / "static"
@@ -29,6 +29,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         https_only=settings.base_url.startswith("https://"),
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, shop, agent, admin, learner):
+    for module in (auth, shop, agent, admin, admin_orders, learner):
         app.include_router(module.router)
     app.state.render_error_page = pages.error_page
