@@ -387,15 +387,16 @@ def list_orders(
     *,
     status: OrderStatus | None = None,
     purchasing_group_id: str | None = None,
+    mine: bool = False,
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[OrderView]:
-    """Every order for ``orders.view``; the caller's own orders otherwise."""
+    """Every order for ``orders.view``; the caller's own orders otherwise (or when ``mine``)."""
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
         access.require_customer(actor)
         query = select(Order).where(Order.store_id == store.id)
-        if not actor.has(Permission.ORDERS_VIEW):
+        if mine or not actor.has(Permission.ORDERS_VIEW):
             query = query.where(Order.buyer_id == actor.customer_id)
         if status is not None:
             query = query.where(Order.status == status.value)
