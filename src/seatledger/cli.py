@@ -267,11 +267,13 @@ def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) 
 
     ready = f"Demo store '{summary.store_slug}' is ready"
     console.print(f"\n[bold green]{ready}[/] ({settings.database_url})")
-    table = Table(title="Sign in with", title_justify="left")
-    for column in ("who", "email", "password"):
-        table.add_column(column)
-    for who, email in summary.accounts:
-        table.add_row(who, email, summary.password)
+    console.print(f"Open {base}/stores/{summary.store_slug} and sign in as one of these.")
+    console.print(f"Every demo account's password is [bold]{summary.password}[/].")
+    table = Table()
+    for column in ("who", "email", "start at"):
+        table.add_column(column, no_wrap=True)
+    for who, email, start in summary.accounts:
+        table.add_row(who, email, f"/stores/{summary.store_slug}{start}")
     console.print(table)
     console.print(f"API documentation: {base}/docs")
     console.print(

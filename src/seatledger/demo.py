@@ -36,7 +36,7 @@ LEARNER_EMAIL = "learner@demo.example.com"
 class DemoSummary:
     store_slug: str
     password: str
-    accounts: list[tuple[str, str]]
+    accounts: list[tuple[str, str, str]]  # who, email, the page to start from
 
 
 def load_demo(database: Database, *, base_url: str = "http://127.0.0.1:8000") -> DemoSummary:
@@ -45,11 +45,11 @@ def load_demo(database: Database, *, base_url: str = "http://127.0.0.1:8000") ->
         store_slug=DEMO_STORE,
         password=DEMO_PASSWORD,
         accounts=[
-            ("installation owner", OWNER_EMAIL),
-            ("store admin (all permissions)", ADMIN_EMAIL),
-            ("agent of Acme Engineering", AGENT_EMAIL),
-            ("agent of Acme Sales", SALES_AGENT_EMAIL),
-            ("learner", LEARNER_EMAIL),
+            ("owner", OWNER_EMAIL, "/admin"),
+            ("admin, every right", ADMIN_EMAIL, "/admin"),
+            ("agent, Engineering", AGENT_EMAIL, "/agent"),
+            ("agent, Sales", SALES_AGENT_EMAIL, "/agent"),
+            ("learner", LEARNER_EMAIL, "/training"),
         ],
     )
     with database.read() as session:
