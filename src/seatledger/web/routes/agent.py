@@ -1,7 +1,85 @@
-"""Pages: agent."""
+"""Pages: the purchasing agent portal — my groups and one group's capacity.
+
+The seats, bulk-assign and return-request pages live in ``agent_seats``, ``agent_bulk`` and
+``agent_returns``; their routes are included here, so they share this router's CSRF check.
+"""
 
 from __future__ import annotations
 
-from seatledger.web.routes import page_router
+from fastapi import Request
+from fastapi.responses import Response
+
+from seatledger.services import agent_portal, capacity, catalog, seats
+from seatledger.web.agent_support import bar_counts
+from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.routes import agent_bulk, agent_returns, agent_seats, page_router
+from seatledger.web.session import DatabaseDep
 
 router = page_router()
+PREFIX = "/stores/{store}/agent"
+
+
+@router.get(PREFIX)
+def my_groups(request: Request, page: CustomerPageDep, database: DatabaseDep) -> Response:
+    roots = agent_portal.managed_groups(database, page.viewer, page.slug)
+    return render(
+        request,
+        "agent/groups.html",
+        page=page,
+        tab="groups",
+        roots=roots,
+        products={p.sku: p for p in catalog.list_products(database, page.slug)},
+        bar=bar_counts,
+    )
+
+
+@router.get(PREFIX + "/groups/{group_id}")
+def group_page(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    group_id: str,
+    subgroups: bool = False,
+    cursor: str | None = None,
+) -> Response:
+    """The capacity table, its CSV and the group's seats; 404 for a group one may not see."""
+    report = capacity.group_capacity(
+        database, page.viewer, page.slug, group_id, include_descendants=subgroups
+    )
+    listed = seats.list_seats(
+        database, page.viewer, page.slug, owner_group_id=group_id, limit=50, cursor=cursor
+    )
+    managed = agent_portal.flatten(agent_portal.managed_groups(database, page.viewer, page.slug))
+    node = next((node for _, node in managed if node.id == group_id), None)
+    return render(
+        request,
+        "agent/group.html",
+        page=page,
+        tab="groups",
+        report=report,
+        subgroups=subgroups,
+        seats=listed,
+        children=node.children if node else [],
+        group_names={n.id: n.name for _, n in managed},
+        products={p.sku: p for p in catalog.list_products(database, page.slug)},
+        bar=bar_counts,
+    )
+
+
+@router.get(PREFIX + "/groups/{group_id}/capacity.csv")
+def group_capacity_csv(
+    page: CustomerPageDep, database: DatabaseDep, group_id: str, subgroups: bool = False
+) -> Response:
+    report = capacity.group_capacity(
+        database, page.viewer, page.slug, group_id, include_descendants=subgroups
+    )
+    name = f"capacity-{report.group_id}{'-with-subgroups' if subgroups else ''}.csv"
+    return Response(
+        capacity.capacity_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+for module in (agent_seats, agent_bulk, agent_returns):
+    router.include_router(module.router, prefix=PREFIX)

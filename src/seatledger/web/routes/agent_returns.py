@@ -1,0 +1,108 @@
+"""Pages: return requests — file one for chosen seats or a whole order, and list one's own
+requests with their decisions (``services/returns``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from seatledger.api.errors import status_of
+from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.services import returns
+from seatledger.web import session
+from seatledger.web.pages import CustomerPageDep, redirect, render
+from seatledger.web.session import DatabaseDep
+
+router = APIRouter()
+
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def _page(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    form = {"seat_ids": [], "order_id": "", "scope": "seats", "refund": "no", "reason": ""}
+    form["comment"] = ""
+    form.update(context.pop("form", {}))
+    return render(
+        request,
+        "agent/returns.html",
+        status_code=status_code,
+        page=page,
+        tab="returns",
+        requests=list(reversed(returns.list_requests(database, page.viewer, page.slug))),
+        form=form,
+        **context,
+    )
+
+
+@router.get("/returns")
+def return_requests(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006 - FastAPI copies it
+    order: str = "",
+) -> Response:
+    """The request form (seats chosen on the Seats tab arrive as ``?seat=``) and the list."""
+    chosen = list(dict.fromkeys(s for s in seat if s))
+    scope = "order" if order and not chosen else "seats"
+    return _page(
+        request, page, database, form={"seat_ids": chosen, "order_id": order, "scope": scope}
+    )
+
+
+@router.post("/returns")
+def file_return_request(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies it
+    order_id: Annotated[str, Form(max_length=64)] = "",
+    scope: Annotated[str, Form(max_length=10)] = "seats",
+    refund: Annotated[str, Form(max_length=3)] = "no",
+    reason: Text = "",
+    comment: Text = "",
+) -> Response:
+    form = {
+        "seat_ids": seat_ids,
+        "order_id": order_id,
+        "scope": scope,
+        "refund": refund,
+        "reason": reason,
+        "comment": comment,
+    }
+    whole_order = scope == "order" and bool(order_id)
+    try:
+        filed = returns.request_return(
+            database,
+            page.viewer,
+            page.slug,
+            seat_ids=None if whole_order else seat_ids,
+            order_id=order_id if whole_order else None,
+            refund=refund == "yes",
+            reason=reason,
+            comment=comment.strip() or None,
+        )
+    except (Conflict, Invalid, PermissionDenied) as error:
+        return _page(
+            request,
+            page,
+            database,
+            status_code=status_of(error),
+            form=form,
+            error=error.message,
+        )
+    count = len(filed.seat_ids)
+    session.flash(
+        request,
+        f"Return request filed for {count} seat{'s' if count != 1 else ''}; an admin decides it.",
+    )
+    return redirect(f"/stores/{page.slug}/agent/returns")

@@ -1,0 +1,195 @@
+"""Pages: the agent's seats, filtered and paged, and the actions each seat's state allows.
+
+Every action is a small form calling the same service the API route calls
+(``api/routers/assignments.py``); a refusal comes back as a flash with the service's
+sentence on the page the form was on. Invisible seats answer 404, like the API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from seatledger.domain.enrollments import UnassignOutcome
+from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.seats import SeatStatus
+from seatledger.services import agent_portal, assignments, catalog, seats
+from seatledger.web import session
+from seatledger.web.agent_support import back, base_url, refused
+from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.session import DatabaseDep
+
+router = APIRouter()
+
+Refusal = (Conflict, Invalid, PermissionDenied)
+EmailField = Annotated[str, Form(max_length=320)]
+Optional = Annotated[str, Form(max_length=2000)]
+PAGE_SIZE = 25
+
+
+def _seats_url(page: CustomerPageDep) -> str:
+    return f"/stores/{page.slug}/agent/seats"
+
+
+@router.get("/seats")
+def seat_list(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    status: str = "",
+    group: str = "",
+    email: str = "",
+    cursor: str | None = None,
+) -> Response:
+    chosen = SeatStatus(status) if status in set(SeatStatus) else None
+    listed = seats.list_seats(
+        database,
+        page.viewer,
+        page.slug,
+        status=chosen,
+        owner_group_id=group if group and group != "none" else None,
+        ungrouped=group == "none",
+        learner_email=email.strip() or None,
+        limit=PAGE_SIZE,
+        cursor=cursor or None,
+    )
+    managed = agent_portal.flatten(agent_portal.managed_groups(database, page.viewer, page.slug))
+    return render(
+        request,
+        "agent/seats.html",
+        page=page,
+        tab="seats",
+        seats=listed,
+        filters={"status": chosen.value if chosen else "", "group": group, "email": email.strip()},
+        statuses=list(SeatStatus),
+        managed=managed,
+        group_names={node.id: node.name for _, node in managed},
+        products={p.sku: p for p in catalog.list_products(database, page.slug)},
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+    )
+
+
+@router.post("/seats/{seat_id}/assign")
+def assign_now(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_id: str,
+    email: EmailField,
+    course_sku: Optional = "",
+    owner_group_id: Optional = "",
+    next: Optional = "",
+) -> Response:
+    try:
+        assignments.assign_seat(
+            database,
+            page.viewer,
+            page.slug,
+            seat_id,
+            email=email,
+            owner_group_id=owner_group_id or None,
+            course_sku=course_sku or None,
+        )
+    except Refusal as error:
+        return refused(request, error, next, _seats_url(page))
+    session.flash(request, f"The seat is assigned to {email.strip().lower()}.")
+    return back(next, _seats_url(page))
+
+
+@router.post("/seats/{seat_id}/link")
+def email_link(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_id: str,
+    email: EmailField,
+    message: Optional = "",
+    course_sku: Optional = "",
+    owner_group_id: Optional = "",
+    next: Optional = "",
+) -> Response:
+    try:
+        assignments.email_redemption_link(
+            database,
+            page.viewer,
+            page.slug,
+            seat_id,
+            email=email,
+            base_url=base_url(request),
+            message=message.strip() or None,
+            owner_group_id=owner_group_id or None,
+            course_sku=course_sku or None,
+        )
+    except Refusal as error:
+        return refused(request, error, next, _seats_url(page))
+    session.flash(request, f"A redemption link is on its way to {email.strip().lower()}.")
+    return back(next, _seats_url(page))
+
+
+@router.post("/seats/{seat_id}/resend")
+def resend_link(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_id: str,
+    next: Optional = "",
+) -> Response:
+    try:
+        view = assignments.resend_redemption_link(
+            database, page.viewer, page.slug, seat_id, base_url=base_url(request)
+        )
+    except Refusal as error:
+        return refused(request, error, next, _seats_url(page))
+    email = view.assignment.email if view.assignment else "the learner"
+    session.flash(request, f"A fresh link is on its way to {email}; the old one no longer works.")
+    return back(next, _seats_url(page))
+
+
+@router.post("/seats/{seat_id}/cancel-link")
+def cancel_link(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_id: str,
+    next: Optional = "",
+) -> Response:
+    try:
+        assignments.cancel_redemption_link(database, page.viewer, page.slug, seat_id)
+    except Refusal as error:
+        return refused(request, error, next, _seats_url(page))
+    session.flash(request, "The link is cancelled; the seat is available again.")
+    return back(next, _seats_url(page))
+
+
+@router.post("/seats/{seat_id}/unassign")
+def unassign(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    seat_id: str,
+    outcome: Annotated[str, Form(max_length=20)] = UnassignOutcome.EXPIRE.value,
+    reason: Optional = "",
+    next: Optional = "",
+) -> Response:
+    if outcome not in set(UnassignOutcome):
+        return refused(
+            request,
+            Invalid("Choose what happens to the enrollment: expire, drop or destroy."),
+            next,
+            _seats_url(page),
+        )
+    try:
+        assignments.unassign_seat(
+            database,
+            page.viewer,
+            page.slug,
+            seat_id,
+            outcome=UnassignOutcome(outcome),
+            reason=reason.strip() or None,
+        )
+    except Refusal as error:
+        return refused(request, error, next, _seats_url(page))
+    session.flash(request, "The seat is unassigned and available again.")
+    return back(next, _seats_url(page))
