@@ -1,0 +1,126 @@
+"""The store settings form: one field per setting of ``StoreSettings``, read back into a patch.
+
+The fields come from the settings model itself, so a new setting appears on the page
+without a template change; the model's own validation decides what is refused.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import ValidationError
+
+from seatledger.domain.store_settings import StoreSettings, StoreSettingsPatch
+
+LABELS = {
+    "allow_groupless_checkout": "Allow checkout without a purchasing group",
+    "returns_enabled": "Agents may request returns",
+    "return_window_days": "Return window (days after payment)",
+    "redemption_link_ttl_days": "Redemption links expire after (days)",
+    "agents_may_unassign": "Agents may unassign seats themselves",
+    "card_capture": "Card payments",
+    "currency": "Currency",
+    "max_quantity_per_line": "Most seats per order line",
+    "seat_redeem_within_days": "Seats must be assigned within (days after payment)",
+}
+HINTS = {
+    "currency": "Three capital letters (ISO 4217), e.g. USD or EUR. Applies to new orders.",
+    "card_capture": "immediate: captured at checkout; manual: an admin captures or voids.",
+    "seat_redeem_within_days": "Empty: seats never expire. Once set it can be changed, "
+    "not emptied.",
+}
+
+
+@dataclass(frozen=True)
+class SettingField:
+    key: str
+    label: str
+    kind: str  # "checkbox", "number", "select" or "text"
+    value: Any
+    options: list[str]
+    optional: bool
+    hint: str
+
+
+def _base_type(annotation: Any) -> tuple[Any, bool]:
+    """The field's type without ``| None``, and whether None is allowed."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return inner[0], True
+    return annotation, False
+
+
+def _kind(annotation: Any) -> tuple[str, list[str]]:
+    while get_origin(annotation) is Annotated:  # StrictInt is Annotated[int, Strict()]
+        annotation = get_args(annotation)[0]
+    if annotation is bool:
+        return "checkbox", []
+    if annotation is int:
+        return "number", []
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "select", [member.value for member in annotation]
+    return "text", []
+
+
+def fields(current: StoreSettings, typed: dict[str, str] | None = None) -> list[SettingField]:
+    """The form's fields with the current values (or what the admin typed)."""
+    result = []
+    for key, info in StoreSettings.model_fields.items():
+        annotation, optional = _base_type(info.annotation)
+        kind, options = _kind(annotation)
+        value: Any = getattr(current, key)
+        if isinstance(value, Enum):
+            value = value.value
+        if typed is not None:
+            value = typed.get(key) == "on" if kind == "checkbox" else typed.get(key, "")
+        result.append(
+            SettingField(
+                key, LABELS.get(key, key), kind, value, options, optional, HINTS.get(key, "")
+            )
+        )
+    return result
+
+
+def parse(form: dict[str, str]) -> tuple[StoreSettingsPatch | None, dict[str, str]]:
+    """The patch the form asks for, or the problems per field (a sentence each)."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for field in fields(StoreSettings()):
+        raw = form.get(field.key, "").strip()
+        if field.kind == "checkbox":
+            values[field.key] = raw == "on"  # an unticked box is not sent at all
+        elif field.kind == "number":
+            if not raw:
+                if not field.optional:
+                    problems[field.key] = "Enter a whole number."
+                continue  # optional and empty: left as it is
+            try:
+                values[field.key] = int(raw)
+            except ValueError:
+                problems[field.key] = f"'{raw}' is not a whole number."
+        else:
+            values[field.key] = raw
+    if problems:
+        return None, problems
+    try:
+        return StoreSettingsPatch.model_validate(values), {}
+    except ValidationError as error:
+        for problem in error.errors():
+            key = str(problem["loc"][0]) if problem.get("loc") else "settings"
+            problems.setdefault(key, _sentence(key, problem))
+        return None, problems
+
+
+def _sentence(key: str, problem: Any) -> str:
+    limits = problem.get("ctx") or {}
+    if key == "currency":
+        return "Use a three-letter currency code in capitals, such as USD."
+    if problem.get("type") == "less_than_equal":
+        return f"Use at most {limits['le']}."
+    if problem.get("type") == "greater_than_equal":
+        return f"Use at least {limits['ge']}."
+    message = str(problem.get("msg", "This value is not allowed."))
+    return message[0].upper() + message[1:] + "."
