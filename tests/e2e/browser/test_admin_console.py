@@ -260,7 +260,7 @@ def test_the_audit_trail_filters_by_seat(page, live_store: LiveStore) -> None:
         )
     owner_set = rows.filter(has_text="seat.owner_group_set")
     assert owner_set.count() == 1
-    assert group in owner_set.locator('td[data-label="After"]').inner_text()
+    assert group in owner_set.locator('td[data-label="Change"]').inner_text()
     assert f"seat_id={seat_ids[1]}" in page.url
     screenshot(page, "admin-audit")
 

@@ -7,8 +7,6 @@ form comes back with the service's sentence as a flash message (or beside the fo
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,56 +14,29 @@ from fastapi import Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.routers.audit import parse_since
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
-from seatledger.services import (
-    admins,
-    audit,
-    capacity,
-    customers,
-    group_reports,
-    groups,
-    seats,
-    stores,
-)
-from seatledger.services.group_reports import GroupNode
+from seatledger.services import admins, audit, customers, group_reports, groups, seats, stores
 from seatledger.web import session, settings_form
+from seatledger.web.admin_support import (
+    PAGE_SIZE,
+    REFUSALS,
+    BackField,
+    CursorQuery,
+    IdField,
+    IdQuery,
+    back_or,
+    blank_to_none,
+    changes,
+    console_url,
+    group_tree,
+)
 from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
-from seatledger.web.routes import page_router
+from seatledger.web.routes import admin_groups, page_router
 from seatledger.web.session import DatabaseDep
 
 router = page_router()
-
-PAGE_SIZE = 25
-Refusal = (Conflict, Invalid, PermissionDenied)  # shown to the admin; NotFound is an error page
-IdQuery = Annotated[str | None, Query(max_length=64)]
-CursorQuery = Annotated[str | None, Query(max_length=200)]
-NameField = Annotated[str, Form(max_length=200)]
-IdField = Annotated[str, Form(max_length=64)]
-
-
-def _base(page: StorePage) -> str:
-    return f"/stores/{page.slug}/admin"
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
-def bar_counts(counts: Mapping[str, int]) -> dict[str, int]:
-    """The seven seat states folded into the capacity bar's four segments.
-
-    available: free to assign (the remaining capacity); awaiting: a redemption link is out;
-    assigned: redeemed, including return_pending (the learner keeps the seat until an admin
-    decides); returned: seats that left the pool, refunded or expired.
-    """
-    return {
-        "available": counts.get("available", 0),
-        "awaiting": counts.get("awaiting", 0),
-        "assigned": counts.get("assigned", 0) + counts.get("return_pending", 0),
-        "returned": counts.get("refunded", 0) + counts.get("expired", 0),
-    }
+router.include_router(admin_groups.router)  # the groups pages live in their own module
 
 
 # Overview ----------------------------------------------------------------------------------
@@ -92,14 +63,14 @@ def customer_list(
         database,
         page.viewer,
         page.slug,
-        email=_blank_to_none(email),
+        email=blank_to_none(email),
         limit=PAGE_SIZE,
         cursor=cursor,
     )
     managed = {
         c.id: groups.customer_groups(database, page.viewer, page.slug, c.id) for c in found.items
     }
-    names = {node.id: node.name for node in _tree(database, page)}
+    names = {node.id: node.name for node in group_tree(database, page)}
     grants = (
         {a.customer_id: a.permissions for a in admins.list_admins(database, page.viewer, page.slug)}
         if page.can("store.manage")
@@ -127,9 +98,9 @@ def set_permissions(
     database: DatabaseDep,
     customer_id: str,
     permissions: Annotated[list[str] | None, Form(max_length=64)] = None,
-    back: Annotated[str, Form(max_length=2000)] = "",
+    back: BackField = "",
 ) -> Response:
-    target = back if back.startswith(_base(page) + "/customers") else _base(page) + "/customers"
+    target = back_or(page, back, "/customers")
     wanted = permissions or []
     unknown = sorted(set(wanted) - {p.value for p in Permission})
     if unknown:
@@ -139,248 +110,12 @@ def set_permissions(
         grant = admins.set_permissions(
             database, page.viewer, page.slug, customer_id, [Permission(p) for p in wanted]
         )
-    except Refusal as refusal:
+    except REFUSALS as refusal:
         session.flash(request, refusal.message, "error")
         return redirect(target)
     held = ", ".join(grant.permissions) or "none"
     session.flash(request, f"Admin permissions of {grant.email}: {held}.")
     return redirect(target)
-
-
-# Groups ------------------------------------------------------------------------------------
-
-
-def _tree(database: DatabaseDep, page: StorePage) -> list[GroupNode]:
-    return group_reports.group_tree_with_counts(database, page.viewer, page.slug)
-
-
-def _children(nodes: list[GroupNode]) -> dict[str | None, list[GroupNode]]:
-    children: dict[str | None, list[GroupNode]] = defaultdict(list)
-    for node in nodes:
-        children[node.parent_id].append(node)
-    return children
-
-
-def _subtree_ids(nodes: list[GroupNode], group_id: str) -> set[str]:
-    """The group and its descendants: in tree order they follow it with a greater depth."""
-    ids: set[str] = set()
-    depth = None
-    for node in nodes:
-        if depth is not None:
-            if node.depth <= depth:
-                break
-            ids.add(node.id)
-        elif node.id == group_id:
-            depth = node.depth
-            ids.add(node.id)
-    return ids
-
-
-def _groups_page(
-    request: Request,
-    page: StorePage,
-    database: DatabaseDep,
-    *,
-    status_code: int = 200,
-    error: str = "",
-    form: dict[str, str] | None = None,
-) -> Response:
-    nodes = _tree(database, page)
-    return render(
-        request,
-        "admin/groups.html",
-        status_code=status_code,
-        page=page,
-        tab="groups",
-        nodes=nodes,
-        children=_children(nodes),
-        bar_counts=bar_counts,
-        error=error,
-        form=form or {"name": "", "code": "", "parent_id": request.query_params.get("parent", "")},
-    )
-
-
-@router.get("/stores/{store}/admin/groups")
-def group_list(request: Request, page: CustomerPageDep, database: DatabaseDep) -> Response:
-    return _groups_page(request, page, database)
-
-
-@router.post("/stores/{store}/admin/groups")
-def create_group(
-    request: Request,
-    page: CustomerPageDep,
-    database: DatabaseDep,
-    name: NameField,
-    code: Annotated[str, Form(max_length=64)] = "",
-    parent_id: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    try:
-        group = groups.create_group(
-            database,
-            page.viewer,
-            page.slug,
-            name=name,
-            code=_blank_to_none(code),
-            parent_id=_blank_to_none(parent_id),
-        )
-    except (Conflict, Invalid) as refusal:  # a refused permission is the 403 error page
-        form = {"name": name, "code": code, "parent_id": parent_id}
-        status = 409 if isinstance(refusal, Conflict) else 422
-        return _groups_page(
-            request, page, database, status_code=status, error=refusal.message, form=form
-        )
-    session.flash(request, f"Group “{group.name}” created.")
-    return redirect(f"{_base(page)}/groups/{group.id}")
-
-
-@router.get("/stores/{store}/admin/groups/{group_id}")
-def group_detail(
-    request: Request,
-    page: CustomerPageDep,
-    database: DatabaseDep,
-    group_id: str,
-    include_descendants: bool = False,
-) -> Response:
-    group = groups.get_group(database, page.viewer, page.slug, group_id)
-    nodes = _tree(database, page)
-    report = invoice_items = None
-    if page.can("seats.view"):
-        report = capacity.group_capacity(
-            database, page.viewer, page.slug, group.id, include_descendants=include_descendants
-        )
-        invoice_items = group_reports.group_invoice_items(
-            database, page.viewer, page.slug, group.id, include_descendants=include_descendants
-        )
-    subtree = _subtree_ids(nodes, group.id)
-    return render(
-        request,
-        "admin/group.html",
-        page=page,
-        tab="groups",
-        group=group,
-        nodes=nodes,
-        names={node.id: node.name for node in nodes},
-        parents=[n for n in nodes if n.id not in subtree],  # no cycles on offer
-        subgroups=[n for n in nodes if n.parent_id == group.id],
-        agents=groups.list_agents(database, page.viewer, page.slug, group.id),
-        report=report,
-        invoice_items=invoice_items,
-        include_descendants=include_descendants,
-        bar_counts=bar_counts,
-    )
-
-
-@router.get("/stores/{store}/admin/groups/{group_id}/capacity.csv")
-def group_capacity_csv(
-    page: CustomerPageDep, database: DatabaseDep, group_id: str, include_descendants: bool = False
-) -> Response:
-    report = capacity.group_capacity(
-        database, page.viewer, page.slug, group_id, include_descendants=include_descendants
-    )
-    filename = f"capacity-{report.group_id}{'-subtree' if include_descendants else ''}.csv"
-    return Response(
-        capacity.capacity_csv(report),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _change_group(
-    request: Request,
-    page: StorePage,
-    database: DatabaseDep,
-    group_id: str,
-    done: str,
-    **change: Any,
-) -> Response:
-    try:
-        groups.update_group(database, page.viewer, page.slug, group_id, **change)
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-    else:
-        session.flash(request, done)
-    return redirect(f"{_base(page)}/groups/{group_id}")
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/rename")
-def rename_group(
-    request: Request,
-    page: CustomerPageDep,
-    database: DatabaseDep,
-    group_id: str,
-    name: NameField,
-    code: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    return _change_group(
-        request, page, database, group_id, "Group saved.", name=name, code=_blank_to_none(code)
-    )
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/move")
-def move_group(
-    request: Request,
-    page: CustomerPageDep,
-    database: DatabaseDep,
-    group_id: str,
-    parent_id: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    parent = _blank_to_none(parent_id)
-    done = "Group moved." if parent else "Group moved to the top level."
-    return _change_group(request, page, database, group_id, done, parent_id=parent)
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/deactivate")
-def deactivate_group(
-    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str
-) -> Response:
-    done = "Group deactivated: no new purchases; its seats and history are kept."
-    return _change_group(request, page, database, group_id, done, active=False)
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/reactivate")
-def reactivate_group(
-    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str
-) -> Response:
-    return _change_group(request, page, database, group_id, "Group reactivated.", active=True)
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/agents")
-def grant_agent(
-    request: Request,
-    page: CustomerPageDep,
-    database: DatabaseDep,
-    group_id: str,
-    email: Annotated[str, Form(max_length=320)],
-) -> Response:
-    back = f"{_base(page)}/groups/{group_id}"
-    address = email.strip()
-    try:
-        found = customers.list_customers(database, page.viewer, page.slug, email=address, limit=1)
-        if not found.items:
-            raise Invalid(
-                f"No customer with the email {address} is registered in this store: "
-                "they need to sign up first.",
-                code="unknown_customer",
-            )
-        agent = groups.grant_agent(database, page.viewer, page.slug, group_id, found.items[0].id)
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(back)
-    session.flash(request, f"{agent.email} is now an agent of this group and its subgroups.")
-    return redirect(back)
-
-
-@router.post("/stores/{store}/admin/groups/{group_id}/agents/{customer_id}/revoke")
-def revoke_agent(
-    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str, customer_id: str
-) -> Response:
-    try:
-        groups.revoke_agent(database, page.viewer, page.slug, group_id, customer_id)
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-    else:
-        session.flash(request, "Agent role revoked.")
-    return redirect(f"{_base(page)}/groups/{group_id}")
 
 
 # Ungrouped seats ---------------------------------------------------------------------------
@@ -400,12 +135,14 @@ def ungrouped_seats(
         page.viewer,
         page.slug,
         ungrouped=True,
-        order_id=_blank_to_none(order_id),
-        sku=_blank_to_none(sku),
+        order_id=blank_to_none(order_id),
+        sku=blank_to_none(sku),
         limit=PAGE_SIZE,
         cursor=cursor,
     )
-    choices = [n for n in _tree(database, page) if n.active] if page.can("groups.view") else None
+    choices = (
+        [n for n in group_tree(database, page) if n.active] if page.can("groups.view") else None
+    )
     return render(
         request,
         "admin/seats.html",
@@ -425,14 +162,14 @@ def set_owner_group(
     database: DatabaseDep,
     seat_id: str,
     owner_group_id: IdField,
-    back: Annotated[str, Form(max_length=2000)] = "",
+    back: BackField = "",
 ) -> Response:
-    target = back if back.startswith(_base(page) + "/seats") else _base(page) + "/seats"
+    target = back_or(page, back, "/seats")
     try:
         seat = seats.set_owner_group(
             database, page.viewer, page.slug, seat_id, owner_group_id.strip()
         )
-    except Refusal as refusal:
+    except REFUSALS as refusal:
         session.flash(request, refusal.message, "error")
         return redirect(target)
     session.flash(request, f"Seat {seat.id} ({seat.sku}) now belongs to its owner group.")
@@ -465,7 +202,7 @@ def audit_trail(
         "actor_id": actor_id,
         "since": since,
     }
-    filters = {key: _blank_to_none(value) for key, value in given.items()}
+    filters = {key: blank_to_none(value) for key, value in given.items()}
     error = ""
     events: list[Any] = []
     next_cursor = None
@@ -493,6 +230,7 @@ def audit_trail(
         filtered=any(filters.values()),
         error=error,
         filter_url=lambda **more: "?" + urlencode(more),
+        changes=changes,
     )
 
 
@@ -549,7 +287,7 @@ def save_settings(
         if problems:
             raise Invalid("Some settings need a fix: see the notes beside them.")
         stores.update_store(database, page.viewer, page.slug, name=name, settings=patch)
-    except Refusal as refusal:
+    except REFUSALS as refusal:
         store = stores.get_store(database, page.viewer, page.slug)
         status = 403 if isinstance(refusal, PermissionDenied) else 422
         return _settings_page(
@@ -562,4 +300,4 @@ def save_settings(
             status_code=status,
         )
     session.flash(request, "Settings saved.")
-    return redirect(f"{_base(page)}/settings")
+    return redirect(console_url(page, "/settings"))

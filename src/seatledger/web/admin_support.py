@@ -1,0 +1,77 @@
+"""Pieces shared by the admin console's page modules (routes/admin.py, routes/admin_groups.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import Form, Query
+
+from seatledger.db.engine import Database
+from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.services import group_reports
+from seatledger.services.group_reports import GroupNode
+from seatledger.web.pages import StorePage
+
+PAGE_SIZE = 25
+# Refusals shown to the admin beside the form or as a flash; NotFound stays an error page.
+REFUSALS = (Conflict, Invalid, PermissionDenied)
+IdQuery = Annotated[str | None, Query(max_length=64)]
+CursorQuery = Annotated[str | None, Query(max_length=200)]
+NameField = Annotated[str, Form(max_length=200)]
+IdField = Annotated[str, Form(max_length=64)]
+BackField = Annotated[str, Form(max_length=2000)]
+
+
+def console_url(page: StorePage, path: str = "") -> str:
+    return f"/stores/{page.slug}/admin{path}"
+
+
+def back_or(page: StorePage, back: str, path: str) -> str:
+    """Where to go after a form: the page it came from when that is this console's ``path``."""
+    default = console_url(page, path)
+    return back if back.startswith(default) and "//" not in back else default
+
+
+def blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def group_tree(database: Database, page: StorePage) -> list[GroupNode]:
+    return group_reports.group_tree_with_counts(database, page.viewer, page.slug)
+
+
+def bar_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """The seven seat states folded into the capacity bar's four segments.
+
+    available: free to assign (the remaining capacity); awaiting: a redemption link is out;
+    assigned: redeemed, including return_pending (the learner keeps the seat until an admin
+    decides); returned: seats that left the pool, refunded or expired.
+    """
+    return {
+        "available": counts.get("available", 0),
+        "awaiting": counts.get("awaiting", 0),
+        "assigned": counts.get("assigned", 0) + counts.get("return_pending", 0),
+        "returned": counts.get("refunded", 0) + counts.get("expired", 0),
+    }
+
+
+def _flatten(values: Mapping[str, Any] | None, prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def changes(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[tuple[str, Any, Any]]:
+    """An audit event's change, compactly: (field, before, after) for the fields that differ,
+    nested settings flattened to ``settings.currency``; a creation lists every field."""
+    old, new = _flatten(before), _flatten(after)
+    keys = [*old, *(key for key in new if key not in old)]
+    return [(key, old.get(key), new.get(key)) for key in keys if old.get(key) != new.get(key)]

@@ -1,0 +1,257 @@
+"""Pages: the admin console's purchasing groups: the tree with capacity, one group's page
+(capacity, invoice items, CSV, agents), and creating, renaming, moving and deactivating."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from seatledger.domain.errors import Conflict, Invalid
+from seatledger.services import capacity, customers, group_reports, groups
+from seatledger.services.group_reports import GroupNode
+from seatledger.web import session
+from seatledger.web.admin_support import (
+    REFUSALS,
+    NameField,
+    bar_counts,
+    blank_to_none,
+    console_url,
+    group_tree,
+)
+from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
+from seatledger.web.routes import page_router
+from seatledger.web.session import DatabaseDep
+
+router = page_router()
+
+
+def _children(nodes: list[GroupNode]) -> dict[str | None, list[GroupNode]]:
+    children: dict[str | None, list[GroupNode]] = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    return children
+
+
+def _subtree_ids(nodes: list[GroupNode], group_id: str) -> set[str]:
+    """The group and its descendants: in tree order they follow it with a greater depth."""
+    ids: set[str] = set()
+    depth = None
+    for node in nodes:
+        if depth is not None:
+            if node.depth <= depth:
+                break
+            ids.add(node.id)
+        elif node.id == group_id:
+            depth = node.depth
+            ids.add(node.id)
+    return ids
+
+
+def _groups_page(
+    request: Request,
+    page: StorePage,
+    database: DatabaseDep,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    form: dict[str, str] | None = None,
+) -> Response:
+    nodes = group_tree(database, page)
+    return render(
+        request,
+        "admin/groups.html",
+        status_code=status_code,
+        page=page,
+        tab="groups",
+        nodes=nodes,
+        children=_children(nodes),
+        bar_counts=bar_counts,
+        error=error,
+        form=form or {"name": "", "code": "", "parent_id": request.query_params.get("parent", "")},
+    )
+
+
+@router.get("/stores/{store}/admin/groups")
+def group_list(request: Request, page: CustomerPageDep, database: DatabaseDep) -> Response:
+    return _groups_page(request, page, database)
+
+
+@router.post("/stores/{store}/admin/groups")
+def create_group(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    name: NameField,
+    code: Annotated[str, Form(max_length=64)] = "",
+    parent_id: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    try:
+        group = groups.create_group(
+            database,
+            page.viewer,
+            page.slug,
+            name=name,
+            code=blank_to_none(code),
+            parent_id=blank_to_none(parent_id),
+        )
+    except (Conflict, Invalid) as refusal:  # a refused permission is the 403 error page
+        form = {"name": name, "code": code, "parent_id": parent_id}
+        status = 409 if isinstance(refusal, Conflict) else 422
+        return _groups_page(
+            request, page, database, status_code=status, error=refusal.message, form=form
+        )
+    session.flash(request, f"Group “{group.name}” created.")
+    return redirect(console_url(page, f"/groups/{group.id}"))
+
+
+@router.get("/stores/{store}/admin/groups/{group_id}")
+def group_detail(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    group_id: str,
+    include_descendants: bool = False,
+) -> Response:
+    group = groups.get_group(database, page.viewer, page.slug, group_id)
+    nodes = group_tree(database, page)
+    report = invoice_items = None
+    if page.can("seats.view"):
+        report = capacity.group_capacity(
+            database, page.viewer, page.slug, group.id, include_descendants=include_descendants
+        )
+        invoice_items = group_reports.group_invoice_items(
+            database, page.viewer, page.slug, group.id, include_descendants=include_descendants
+        )
+    subtree = _subtree_ids(nodes, group.id)
+    return render(
+        request,
+        "admin/group.html",
+        page=page,
+        tab="groups",
+        group=group,
+        nodes=nodes,
+        names={node.id: node.name for node in nodes},
+        parents=[n for n in nodes if n.id not in subtree],  # no cycles on offer
+        subgroups=[n for n in nodes if n.parent_id == group.id],
+        agents=groups.list_agents(database, page.viewer, page.slug, group.id),
+        report=report,
+        invoice_items=invoice_items,
+        include_descendants=include_descendants,
+        bar_counts=bar_counts,
+    )
+
+
+@router.get("/stores/{store}/admin/groups/{group_id}/capacity.csv")
+def group_capacity_csv(
+    page: CustomerPageDep, database: DatabaseDep, group_id: str, include_descendants: bool = False
+) -> Response:
+    report = capacity.group_capacity(
+        database, page.viewer, page.slug, group_id, include_descendants=include_descendants
+    )
+    filename = f"capacity-{report.group_id}{'-subtree' if include_descendants else ''}.csv"
+    return Response(
+        capacity.capacity_csv(report),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _change_group(
+    request: Request,
+    page: StorePage,
+    database: DatabaseDep,
+    group_id: str,
+    done: str,
+    **change: Any,
+) -> Response:
+    try:
+        groups.update_group(database, page.viewer, page.slug, group_id, **change)
+    except REFUSALS as refusal:
+        session.flash(request, refusal.message, "error")
+    else:
+        session.flash(request, done)
+    return redirect(console_url(page, f"/groups/{group_id}"))
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/rename")
+def rename_group(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    group_id: str,
+    name: NameField,
+    code: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    return _change_group(
+        request, page, database, group_id, "Group saved.", name=name, code=blank_to_none(code)
+    )
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/move")
+def move_group(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    group_id: str,
+    parent_id: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    parent = blank_to_none(parent_id)
+    done = "Group moved." if parent else "Group moved to the top level."
+    return _change_group(request, page, database, group_id, done, parent_id=parent)
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/deactivate")
+def deactivate_group(
+    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str
+) -> Response:
+    done = "Group deactivated: no new purchases; its seats and history are kept."
+    return _change_group(request, page, database, group_id, done, active=False)
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/reactivate")
+def reactivate_group(
+    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str
+) -> Response:
+    return _change_group(request, page, database, group_id, "Group reactivated.", active=True)
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/agents")
+def grant_agent(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    group_id: str,
+    email: Annotated[str, Form(max_length=320)],
+) -> Response:
+    back = console_url(page, f"/groups/{group_id}")
+    address = email.strip()
+    try:
+        found = customers.list_customers(database, page.viewer, page.slug, email=address, limit=1)
+        if not found.items:
+            raise Invalid(
+                f"No customer with the email {address} is registered in this store: "
+                "they need to sign up first.",
+                code="unknown_customer",
+            )
+        agent = groups.grant_agent(database, page.viewer, page.slug, group_id, found.items[0].id)
+    except REFUSALS as refusal:
+        session.flash(request, refusal.message, "error")
+        return redirect(back)
+    session.flash(request, f"{agent.email} is now an agent of this group and its subgroups.")
+    return redirect(back)
+
+
+@router.post("/stores/{store}/admin/groups/{group_id}/agents/{customer_id}/revoke")
+def revoke_agent(
+    request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str, customer_id: str
+) -> Response:
+    try:
+        groups.revoke_agent(database, page.viewer, page.slug, group_id, customer_id)
+    except REFUSALS as refusal:
+        session.flash(request, refusal.message, "error")
+    else:
+        session.flash(request, "Agent role revoked.")
+    return redirect(console_url(page, f"/groups/{group_id}"))
