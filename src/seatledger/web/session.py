@@ -86,7 +86,9 @@ def current_user(
 
 def flash(request: Request, message: str, kind: str = "success") -> None:
     """A message shown once on the next page."""
-    request.session.setdefault("flashes", []).append([kind, message])
+    # Set the key again: the session saves only keys assigned, not lists changed in place,
+    # so a second flash before the next page would otherwise be lost.
+    request.session["flashes"] = [*request.session.get("flashes", []), [kind, message]]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:
