@@ -138,6 +138,7 @@ def _pending_first(
         found = list(session.scalars(query.order_by(ReturnRequest.id).limit(limit + 1)))
         if len(found) > limit:
             return found[:limit], encode_cursor(PENDING + found[limit - 1].id)
+    if phase == PENDING:  # past the pending requests, or not asked for them
         phase, after = DECIDED, None
     if phase == DECIDED and status != "pending":
         query = base.where(
