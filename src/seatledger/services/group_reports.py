@@ -141,12 +141,12 @@ def console_summary(db: Database, caller: str | None, store_slug: str) -> Consol
         if actor.has(Permission.SEATS_VIEW):
             ungrouped = dict(
                 session.execute(
-                    select(Seat.status == SeatStatus.AVAILABLE.value, func.count())
+                    select(Seat.status, func.count())
                     .where(Seat.store_id == store.id, Seat.owner_group_id.is_(None))
-                    .group_by(Seat.status == SeatStatus.AVAILABLE.value)
+                    .group_by(Seat.status)
                 ).all()
             )
-            ungrouped_available = ungrouped.get(True, 0)
+            ungrouped_available = ungrouped.get(SeatStatus.AVAILABLE.value, 0)
             ungrouped_total = sum(ungrouped.values())
         if actor.has(Permission.REFUNDS_MANAGE):
             pending = session.scalar(

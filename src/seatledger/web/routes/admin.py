@@ -178,9 +178,6 @@ def set_owner_group(
 
 # Audit trail -------------------------------------------------------------------------------
 
-AUDIT_FILTERS = ("seat_id", "order_id", "group_id", "learner_email", "actor_id", "since")
-
-
 @router.get("/stores/{store}/admin/audit")
 def audit_trail(
     request: Request,
@@ -211,7 +208,12 @@ def audit_trail(
             database,
             page.viewer,
             page.slug,
-            **{**filters, "since": parse_since(filters["since"])},
+            seat_id=filters["seat_id"],
+            order_id=filters["order_id"],
+            group_id=filters["group_id"],
+            learner_email=filters["learner_email"],
+            actor_id=filters["actor_id"],
+            since=parse_since(filters["since"]),
             limit=PAGE_SIZE,
             cursor=cursor,
         )

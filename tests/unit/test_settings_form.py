@@ -1,0 +1,70 @@
+"""The store settings form (web/settings_form.py): fields from the settings model, and
+typed text read back into a patch or into a sentence per field."""
+
+from __future__ import annotations
+
+from seatledger.domain.store_settings import CardCapture, StoreSettings
+from seatledger.web import settings_form
+
+VALID = {
+    "allow_groupless_checkout": "on",
+    "return_window_days": "45",
+    "redemption_link_ttl_days": "30",
+    "card_capture": "manual",
+    "currency": "EUR",
+    "max_quantity_per_line": "500",
+    "seat_redeem_within_days": "",
+}
+
+
+def test_every_setting_has_a_field_of_the_right_kind() -> None:
+    fields = {f.key: f for f in settings_form.fields(StoreSettings())}
+
+    assert set(fields) == set(StoreSettings.model_fields)
+    assert fields["returns_enabled"].kind == "checkbox"
+    assert fields["return_window_days"].kind == "number"
+    assert fields["seat_redeem_within_days"].kind == "number"
+    assert fields["seat_redeem_within_days"].optional
+    assert fields["card_capture"].options == ["immediate", "manual"]
+    assert fields["currency"].kind == "text"
+
+
+def test_a_filled_form_becomes_a_patch_and_unticked_boxes_are_false() -> None:
+    patch, problems = settings_form.parse(VALID)
+
+    assert problems == {}
+    assert patch is not None
+    assert patch.allow_groupless_checkout is True
+    assert patch.returns_enabled is False
+    assert patch.return_window_days == 45
+    assert patch.card_capture is CardCapture.MANUAL
+    assert patch.seat_redeem_within_days is None  # empty: left as it is
+
+
+def test_bad_values_get_a_sentence_each() -> None:
+    patch, problems = settings_form.parse(
+        {**VALID, "return_window_days": "lots", "max_quantity_per_line": ""}
+    )
+    assert patch is None
+    assert problems == {
+        "return_window_days": "'lots' is not a whole number.",
+        "max_quantity_per_line": "Enter a whole number.",
+    }
+
+    patch, problems = settings_form.parse(
+        {**VALID, "currency": "usd", "return_window_days": "99999", "redemption_link_ttl_days": "0"}
+    )
+    assert patch is None
+    assert problems == {
+        "currency": "Use a three-letter currency code in capitals, such as USD.",
+        "return_window_days": "Use at most 3650.",
+        "redemption_link_ttl_days": "Use at least 1.",
+    }
+
+
+def test_what_was_typed_is_shown_again() -> None:
+    fields = {f.key: f for f in settings_form.fields(StoreSettings(), {**VALID, "currency": "x"})}
+
+    assert fields["currency"].value == "x"
+    assert fields["allow_groupless_checkout"].value is True
+    assert fields["returns_enabled"].value is False
