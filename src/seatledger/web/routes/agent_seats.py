@@ -25,7 +25,7 @@ router = APIRouter()
 
 Refusal = (Conflict, Invalid, PermissionDenied)
 EmailField = Annotated[str, Form(max_length=320)]
-Optional = Annotated[str, Form(max_length=2000)]
+Text = Annotated[str, Form(max_length=2000)]
 PAGE_SIZE = 25
 
 
@@ -78,9 +78,9 @@ def assign_now(
     database: DatabaseDep,
     seat_id: str,
     email: EmailField,
-    course_sku: Optional = "",
-    owner_group_id: Optional = "",
-    next: Optional = "",
+    course_sku: Text = "",
+    owner_group_id: Text = "",
+    next: Text = "",
 ) -> Response:
     try:
         assignments.assign_seat(
@@ -105,10 +105,10 @@ def email_link(
     database: DatabaseDep,
     seat_id: str,
     email: EmailField,
-    message: Optional = "",
-    course_sku: Optional = "",
-    owner_group_id: Optional = "",
-    next: Optional = "",
+    message: Text = "",
+    course_sku: Text = "",
+    owner_group_id: Text = "",
+    next: Text = "",
 ) -> Response:
     try:
         assignments.email_redemption_link(
@@ -134,7 +134,7 @@ def resend_link(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_id: str,
-    next: Optional = "",
+    next: Text = "",
 ) -> Response:
     try:
         view = assignments.resend_redemption_link(
@@ -153,7 +153,7 @@ def cancel_link(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_id: str,
-    next: Optional = "",
+    next: Text = "",
 ) -> Response:
     try:
         assignments.cancel_redemption_link(database, page.viewer, page.slug, seat_id)
@@ -170,8 +170,8 @@ def unassign(
     database: DatabaseDep,
     seat_id: str,
     outcome: Annotated[str, Form(max_length=20)] = UnassignOutcome.EXPIRE.value,
-    reason: Optional = "",
-    next: Optional = "",
+    reason: Text = "",
+    next: Text = "",
 ) -> Response:
     if outcome not in set(UnassignOutcome):
         return refused(
