@@ -283,3 +283,35 @@ def test_the_capacity_bar_puts_every_purchased_seat_in_one_of_four_parts() -> No
 
     assert bar == {"available": 5, "awaiting": 4, "assigned": 3, "returned": 2 + 1 + 6}
     assert sum(bar.values()) == line.purchased
+
+
+def test_the_seat_list_pages_keep_the_filters(demo: Demo) -> None:
+    group_id, seat_ids = demo.team_seats(30)
+    demo.sign_in(AGENT_EMAIL)
+
+    first = demo.client.get(f"{AGENT}/seats", params={"group": group_id, "status": "available"})
+    link = re.search(r'<a href="\?([^"]*cursor=[^"]+)">Next page</a>', first.text)
+    assert link
+    second = demo.client.get(f"{AGENT}/seats?" + link.group(1).replace("&amp;", "&"))
+
+    on_first = re.findall(r'<tr id="seat-([^"]+)">', first.text)
+    on_second = re.findall(r'<tr id="seat-([^"]+)">', second.text)
+    assert on_first + on_second == seat_ids
+    assert len(on_first) == 25
+    assert "First page" in second.text and "Next page" not in second.text
+
+
+def test_an_unknown_learner_is_refused_with_the_services_sentence(demo: Demo) -> None:
+    group_id, seat_ids = demo.team_seats(1)
+    token = demo.sign_in(AGENT_EMAIL)
+    back_to = f"{AGENT}/seats?group={group_id}"
+
+    answer = demo.client.post(
+        f"{AGENT}/seats/{seat_ids[0]}/assign",
+        data={"email": "not-registered@example.com", "next": back_to, "csrf_token": token},
+    )
+    page = demo.client.get(answer.headers["location"])
+
+    assert answer.status_code == 303 and answer.headers["location"] == back_to
+    assert 'class="flash error"' in page.text and "not-registered@example.com" in page.text
+    assert demo.status(seat_ids[0]) == "available"
