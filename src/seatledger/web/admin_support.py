@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -36,6 +37,21 @@ def back_or(page: StorePage, back: str, path: str) -> str:
 def blank_to_none(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+GROUP_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as the API's GroupCode
+
+
+def group_code(text: str) -> str | None:
+    """A group code typed in a form: empty means none; otherwise the API's pattern."""
+    code = blank_to_none(text)
+    if code is not None and not GROUP_CODE.match(code):
+        raise Invalid(
+            f"'{code}' is not a group code: use letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit.",
+            code="validation_error",
+        )
+    return code
 
 
 def group_tree(database: Database, page: StorePage) -> list[GroupNode]:

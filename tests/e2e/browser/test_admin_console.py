@@ -73,7 +73,7 @@ def _groupless_order(live_store: LiveStore, quantity: int) -> tuple[str, list[st
 def _create_group(page, live_store: LiveStore, name: str, parent_id: str = "") -> str:  # type: ignore[no-untyped-def]
     page.goto(f"/stores/{live_store.slug}/admin/groups")
     form = page.locator("#new-group")
-    form.get_by_label("Name").fill(name)
+    form.get_by_label("Name", exact=True).fill(name)
     if parent_id:
         form.get_by_label("Parent group").select_option(value=parent_id)
     form.get_by_role("button", name="Create group").click()
@@ -110,7 +110,7 @@ def test_admin_sees_the_group_tree_with_capacity(page, live_store: LiveStore) ->
 
 def test_admin_creates_a_group_moves_it_and_a_cycle_is_refused(page, live_store: LiveStore) -> None:
     sign_in(page, live_store, ADMIN_EMAIL)
-    parent_name, child_name = _unique("Parent"), _unique("Child")
+    parent_name, child_name = _unique("Alpha"), _unique("Beta")
     parent = _create_group(page, live_store, parent_name)
     child = _create_group(page, live_store, child_name)
 
@@ -140,16 +140,46 @@ def test_admin_creates_a_group_moves_it_and_a_cycle_is_refused(page, live_store:
     )
 
 
+def test_a_bad_group_code_is_refused_with_a_sentence_and_a_group_is_renamed(
+    page, live_store: LiveStore
+) -> None:
+    sign_in(page, live_store, ADMIN_EMAIL)
+    name = _unique("Omega")
+    page.goto(f"/stores/{live_store.slug}/admin/groups")
+    form = page.locator("#new-group")
+    form.get_by_label("Name", exact=True).fill(name)
+    form.locator("input[name=code]").fill("has space")
+    form.get_by_role("button", name="Create group").click()
+    page.wait_for_load_state()
+
+    assert form.get_by_role("alert").inner_text() == (
+        "'has space' is not a group code: use letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit."
+    )
+    assert form.get_by_label("Name", exact=True).input_value() == name  # what was typed stays
+    assert page.get_by_role("link", name=name).count() == 0
+
+    group = _create_group(page, live_store, name)
+    renamed = _unique("Sigma")
+    page.get_by_label("Name", exact=True).fill(renamed)
+    page.get_by_role("button", name="Save name and code").click()
+    page.wait_for_load_state()
+
+    assert _flash(page) == "Group saved."
+    assert page.get_by_role("heading", level=1).inner_text() == renamed
+    assert page.url.endswith(f"/admin/groups/{group}")
+
+
 def test_admin_deactivates_a_group_after_confirming(page, live_store: LiveStore) -> None:
     sign_in(page, live_store, ADMIN_EMAIL)
-    group = _create_group(page, live_store, _unique("Closing"))
+    group = _create_group(page, live_store, _unique("Gamma"))
     questions: list[str] = []
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
 
     page.get_by_role("button", name="Deactivate group").click()
     page.wait_for_load_state()
 
-    assert questions and questions[0].startswith("Deactivate Closing")
+    assert questions and questions[0].startswith("Deactivate Gamma")
     assert _flash(page).startswith("Group deactivated")
     assert page.get_by_role("button", name="Reactivate group").is_visible()
     page.goto(f"/stores/{live_store.slug}/admin/groups")
@@ -161,7 +191,7 @@ def test_admin_deactivates_a_group_after_confirming(page, live_store: LiveStore)
 def test_admin_grants_an_agent_by_email_and_revokes_it(page, live_store: LiveStore) -> None:
     customer = _new_customer(live_store)
     sign_in(page, live_store, ADMIN_EMAIL)
-    name = _unique("Agents")
+    name = _unique("Delta")
     group = _create_group(page, live_store, name)
 
     page.get_by_label("Customer email").fill("nobody-here@example.com")
@@ -193,7 +223,7 @@ def test_a_groupless_purchase_gets_its_owner_group_from_the_admin(
 ) -> None:
     order_id, seat_ids = _groupless_order(live_store, quantity=2)
     sign_in(page, live_store, ADMIN_EMAIL)
-    group = _create_group(page, live_store, _unique("Owners"))
+    group = _create_group(page, live_store, _unique("Epsilon"))
     assert page.get_by_text("No seats yet.").is_visible()
 
     page.goto(f"/stores/{live_store.slug}/admin/seats?order_id={order_id}")
@@ -238,7 +268,7 @@ def test_every_seat_filter_shows_a_helpful_empty_state(page, live_store: LiveSto
 def test_the_audit_trail_filters_by_seat(page, live_store: LiveStore) -> None:
     order_id, seat_ids = _groupless_order(live_store, quantity=2)
     sign_in(page, live_store, ADMIN_EMAIL)
-    group = _create_group(page, live_store, _unique("Audited"))
+    group = _create_group(page, live_store, _unique("Lambda"))
     page.goto(f"/stores/{live_store.slug}/admin/seats?order_id={order_id}")
     row = page.locator(f'tr[data-seat-id="{seat_ids[1]}"]')
     row.get_by_label(f"Owner group for seat {seat_ids[1]}").select_option(value=group)

@@ -19,6 +19,7 @@ from seatledger.web.admin_support import (
     bar_counts,
     blank_to_none,
     console_url,
+    group_code,
     group_tree,
 )
 from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
@@ -94,7 +95,7 @@ def create_group(
             page.viewer,
             page.slug,
             name=name,
-            code=blank_to_none(code),
+            code=group_code(code),
             parent_id=blank_to_none(parent_id),
         )
     except (Conflict, Invalid) as refusal:  # a refused permission is the 403 error page
@@ -185,9 +186,12 @@ def rename_group(
     name: NameField,
     code: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    return _change_group(
-        request, page, database, group_id, "Group saved.", name=name, code=blank_to_none(code)
-    )
+    try:
+        cleaned = group_code(code)
+    except Invalid as refusal:
+        session.flash(request, refusal.message, "error")
+        return redirect(console_url(page, f"/groups/{group_id}"))
+    return _change_group(request, page, database, group_id, "Group saved.", name=name, code=cleaned)
 
 
 @router.post("/stores/{store}/admin/groups/{group_id}/move")
