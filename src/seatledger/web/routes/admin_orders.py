@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, NamedTuple, TypeVar
+from urllib.parse import quote
 
 from fastapi import Form, Request
 from fastapi.responses import Response
@@ -48,7 +49,7 @@ def _choice(kind: type[E], value: str, what: str) -> E | None:
 
 
 def _order_url(page: StorePage, order_id: str) -> str:
-    return f"/stores/{page.slug}/admin/orders/{order_id}"
+    return f"/stores/{page.slug}/admin/orders/{quote(order_id, safe='')}"
 
 
 @router.get("/stores/{store}/admin/orders")
