@@ -315,3 +315,38 @@ def test_an_unknown_learner_is_refused_with_the_services_sentence(demo: Demo) ->
     assert answer.status_code == 303 and answer.headers["location"] == back_to
     assert 'class="flash error"' in page.text and "not-registered@example.com" in page.text
     assert demo.status(seat_ids[0]) == "available"
+
+
+def test_an_uploaded_csv_is_checked_and_shown_for_editing(demo: Demo) -> None:
+    group_id, seat_ids = demo.team_seats(1)
+    token = demo.sign_in(AGENT_EMAIL)
+
+    answer = demo.client.post(
+        f"{AGENT}/bulk",
+        data={"sku": "PY101", "group": group_id, "csrf_token": token},
+        files={
+            "csv_file": ("learners.csv", b"\xef\xbb\xbfEmail\r\nUp@Example.com\r\n", "text/csv")
+        },
+    )
+
+    assert answer.status_code == 200
+    assert "Dry run: all 1 rows can be assigned" in answer.text
+    assert 'spellcheck="false">email,mode\nUp@Example.com,email\n</textarea>' in answer.text
+    assert demo.status(seat_ids[0]) == "available"
+
+
+def test_bulk_assigning_another_groups_seats_is_refused(demo: Demo) -> None:
+    token = demo.sign_in(SALES_AGENT_EMAIL)
+
+    answer = demo.client.post(
+        f"{AGENT}/bulk",
+        data={
+            "sku": "PY101",
+            "group": demo.group("ACME-ENG"),
+            "rows_text": "someone@example.com",
+            "csrf_token": token,
+        },
+    )
+
+    assert answer.status_code == 403
+    assert "You can only assign seats of groups you are agent of." in answer.text

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from seatledger.api.errors import status_of
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
 from seatledger.services import agent_portal, bulk_assignment, catalog
 from seatledger.web import session
@@ -97,10 +98,15 @@ async def bulk_dry_run(
     """Check every row against the rules and the remaining capacity; change nothing."""
     form = {"sku": sku, "group": group, "default_mode": default_mode, "rows_text": rows_text}
     try:
-        text = await _uploaded_text(csv_file) or rows_text
-        rows = read_rows(text, default_mode if default_mode in bulk_assignment.MODES else "email")
+        uploaded = await _uploaded_text(csv_file)
+        rows = read_rows(
+            uploaded or rows_text,
+            default_mode if default_mode in bulk_assignment.MODES else "email",
+        )
     except RowsUnreadable as error:
         return _page(request, page, database, status_code=422, form=form, error=str(error))
+    if uploaded:  # show the file's rows in the text box, so they can be fixed and checked again
+        form["rows_text"] = write_rows(rows)
     return _run(request, page, database, form=form, rows=rows, dry_run=True)
 
 
@@ -167,7 +173,9 @@ def _run(
             capacity_exceeded=capacity,
         )
     except (Invalid, PermissionDenied) as error:
-        return _page(request, page, database, status_code=422, form=form, error=error.message)
+        return _page(
+            request, page, database, status_code=status_of(error), form=form, error=error.message
+        )
     if dry_run:
         return _page(request, page, database, form=form, result=result, carried=write_rows(rows))
     session.flash(request, f"Assigned {len(result.rows)} seats of {form['sku']}.")
