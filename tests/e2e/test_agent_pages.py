@@ -350,3 +350,20 @@ def test_bulk_assigning_another_groups_seats_is_refused(demo: Demo) -> None:
 
     assert answer.status_code == 403
     assert "You can only assign seats of groups you are agent of." in answer.text
+
+
+def test_own_return_requests_can_be_shown_by_status(demo: Demo) -> None:
+    _, seat_ids = demo.team_seats(1)
+    reason = f"Spare seat {uuid.uuid4().hex[:6]}"
+    token = demo.sign_in(AGENT_EMAIL)
+    filed = demo.client.post(
+        f"{AGENT}/returns",
+        data={"seat_ids": seat_ids, "refund": "yes", "reason": reason, "csrf_token": token},
+    )
+
+    pending = demo.client.get(f"{AGENT}/returns?status=pending")
+    approved = demo.client.get(f"{AGENT}/returns?status=approved")
+
+    assert filed.status_code == 303 and demo.status(seat_ids[0]) == "return_pending"
+    assert reason in pending.text
+    assert reason not in approved.text

@@ -18,6 +18,7 @@ from seatledger.web.session import DatabaseDep
 router = APIRouter()
 
 Text = Annotated[str, Form(max_length=2000)]
+STATUSES = ("pending", "approved", "denied")
 
 
 def _page(
@@ -26,6 +27,7 @@ def _page(
     database: DatabaseDep,
     *,
     status_code: int = 200,
+    shown: str = "",
     **context: Any,
 ) -> Response:
     form = {"seat_ids": [], "order_id": "", "scope": "seats", "refund": "no", "reason": ""}
@@ -37,7 +39,10 @@ def _page(
         status_code=status_code,
         page=page,
         tab="returns",
-        requests=list(reversed(returns.list_requests(database, page.viewer, page.slug))),
+        requests=list(
+            reversed(returns.list_requests(database, page.viewer, page.slug, status=shown or None))
+        ),
+        shown=shown,
         form=form,
         **context,
     )
@@ -50,12 +55,17 @@ def return_requests(
     database: DatabaseDep,
     seat: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006 - FastAPI copies it
     order: str = "",
+    status: str = "",
 ) -> Response:
     """The request form (seats chosen on the Seats tab arrive as ``?seat=``) and the list."""
     chosen = list(dict.fromkeys(s for s in seat if s))
     scope = "order" if order and not chosen else "seats"
     return _page(
-        request, page, database, form={"seat_ids": chosen, "order_id": order, "scope": scope}
+        request,
+        page,
+        database,
+        shown=status if status in STATUSES else "",
+        form={"seat_ids": chosen, "order_id": order, "scope": scope},
     )
 
 
