@@ -258,6 +258,28 @@ def test_a_groupless_purchase_gets_its_owner_group_from_the_admin(
     assert ",SQL201," in csv_text
 
 
+def test_every_seat_of_a_groupless_order_gets_the_owner_group_at_once(
+    page, live_store: LiveStore
+) -> None:
+    order_id, _ = _groupless_order(live_store, quantity=3)
+    sign_in(page, live_store, ADMIN_EMAIL)
+    group = _create_group(page, live_store, _unique("Kappa"))
+
+    page.goto(f"/stores/{live_store.slug}/admin/seats?order_id={order_id}")
+    page.get_by_label("Owner group for every available seat of this order").select_option(
+        value=group
+    )
+    page.get_by_role("button", name="Set owner group of all").click()
+    page.wait_for_load_state()
+
+    assert _flash(page) == "3 seats now belong to the group."
+    assert page.get_by_text("No ungrouped seats match these filters.").is_visible()
+    page.goto(f"/stores/{live_store.slug}/admin/groups/{group}")
+    assert page.locator(".capacity[role=img]").first.get_attribute("aria-label") == (
+        "3 available, 0 awaiting redemption, 0 assigned, 0 returned"
+    )
+
+
 def test_every_seat_filter_shows_a_helpful_empty_state(page, live_store: LiveStore) -> None:
     sign_in(page, live_store, ADMIN_EMAIL)
     page.goto(f"/stores/{live_store.slug}/admin/seats?order_id=nosuchorder")

@@ -16,7 +16,16 @@ from fastapi.responses import Response
 from seatledger.api.routers.audit import parse_since
 from seatledger.domain.errors import Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
-from seatledger.services import admins, audit, customers, group_reports, groups, seats, stores
+from seatledger.services import (
+    admins,
+    audit,
+    customers,
+    group_reports,
+    groups,
+    owner_groups,
+    seats,
+    stores,
+)
 from seatledger.web import session, settings_form
 from seatledger.web.admin_support import (
     PAGE_SIZE,
@@ -176,7 +185,30 @@ def set_owner_group(
     return redirect(target)
 
 
+@router.post("/stores/{store}/admin/seats/by-order/{order_id}/owner-group")
+def set_owner_group_of_order(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    order_id: str,
+    owner_group_id: IdField,
+    back: BackField = "",
+) -> Response:
+    target = back_or(page, back, "/seats")
+    try:
+        result = owner_groups.set_owner_group_of_order(
+            database, page.viewer, page.slug, order_id, owner_group_id.strip()
+        )
+    except REFUSALS as refusal:
+        session.flash(request, refusal.message, "error")
+        return redirect(target)
+    count = len(result.seat_ids)
+    session.flash(request, f"{count} seat{'s' if count != 1 else ''} now belong to the group.")
+    return redirect(target)
+
+
 # Audit trail -------------------------------------------------------------------------------
+
 
 @router.get("/stores/{store}/admin/audit")
 def audit_trail(
