@@ -218,6 +218,30 @@ def test_admin_grants_an_agent_by_email_and_revokes_it(page, live_store: LiveSto
     assert page.get_by_text("No agents yet.").is_visible()
 
 
+def test_a_store_manager_changes_a_customers_admin_permissions(page, live_store: LiveStore) -> None:
+    customer = _new_customer(live_store)
+    sign_in(page, live_store, ADMIN_EMAIL)
+    page.goto(f"/stores/{live_store.slug}/admin/customers")
+    page.get_by_label("Email").fill(customer.email)
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_load_state()
+
+    row = page.get_by_role("row", name=re.compile(re.escape(customer.email)))
+    row.locator("summary").click()  # opens the permissions editor
+    row.get_by_label("audit.view").check()
+    row.get_by_label("seats.view").check()
+    row.get_by_role("button", name="Save permissions").click()
+    page.wait_for_load_state()
+
+    assert _flash(page) == f"Admin permissions of {customer.email}: audit.view, seats.view."
+    assert "email=" in page.url  # back on the same search
+    held = {
+        a.customer_id: a.permissions
+        for a in admins.list_admins(live_store.database, _owner_id(live_store), live_store.slug)
+    }
+    assert held[customer.id] == ["audit.view", "seats.view"]
+
+
 def test_a_groupless_purchase_gets_its_owner_group_from_the_admin(
     page, live_store: LiveStore
 ) -> None:
