@@ -337,6 +337,7 @@ def test_the_audit_trail_filters_by_seat(page, live_store: LiveStore) -> None:
     owner_set = rows.filter(has_text="seat.owner_group_set")
     assert owner_set.count() == 1
     assert group in owner_set.locator('td[data-label="Change"]').inner_text()
+    assert owner_set.locator('td[data-label="Actor"]').inner_text() == ADMIN_EMAIL
     assert f"seat_id={seat_ids[1]}" in page.url
     screenshot(page, "admin-audit")
 

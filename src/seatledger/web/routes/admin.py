@@ -19,6 +19,7 @@ from seatledger.domain.permissions import Permission
 from seatledger.services import (
     admins,
     audit,
+    audit_names,
     customers,
     group_reports,
     groups,
@@ -252,6 +253,9 @@ def audit_trail(
         events, next_cursor = found.items, found.next_cursor
     except Invalid as refusal:
         error = refusal.message
+    emails = audit_names.actor_emails(
+        database, page.viewer, page.slug, (event.actor_id for event in events)
+    )
     return render(
         request,
         "admin/audit.html",
@@ -265,6 +269,7 @@ def audit_trail(
         error=error,
         filter_url=lambda **more: "?" + urlencode(more),
         changes=changes,
+        emails=emails,
     )
 
 
