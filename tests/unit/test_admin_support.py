@@ -15,7 +15,7 @@ def test_the_capacity_bar_folds_seven_states_into_four() -> None:
         "expired": 1,
     }
 
-    assert bar_counts(counts) == {"available": 5, "awaiting": 2, "assigned": 4, "returned": 5}
+    assert bar_counts(counts) == {"available": 5, "awaiting": 2, "assigned": 3, "returned": 6}
     assert bar_counts({}) == {"available": 0, "awaiting": 0, "assigned": 0, "returned": 0}
 
 

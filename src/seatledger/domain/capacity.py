@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from seatledger.domain.seats import SeatStatus
@@ -40,3 +40,22 @@ def summarize(rows: Iterable[tuple[str, str, str, int]]) -> tuple[list[CapacityL
         line.counts[SeatStatus(status)] += count
         totals.counts[SeatStatus(status)] += count
     return list(lines.values()), totals
+
+
+# The capacity bar of the pages folds the seat states into four segments (ADR 0016):
+# returned counts every seat on its way out of the pool or gone, so the four add up to
+# what was purchased.
+BAR_SEGMENTS: dict[str, tuple[SeatStatus, ...]] = {
+    "available": (SeatStatus.AVAILABLE,),
+    "awaiting": (SeatStatus.AWAITING,),
+    "assigned": (SeatStatus.ASSIGNED,),
+    "returned": (SeatStatus.RETURN_PENDING, SeatStatus.REFUNDED, SeatStatus.EXPIRED),
+}
+
+
+def bar_segments(counts: Mapping[str, int]) -> dict[str, int]:
+    """Seat counts by state folded into the capacity bar's four segments."""
+    return {
+        segment: sum(counts.get(state, 0) for state in states)
+        for segment, states in BAR_SEGMENTS.items()
+    }

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Form, Query
 
 from seatledger.db.engine import Database
+from seatledger.domain.capacity import bar_segments
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
 from seatledger.services import group_reports
 from seatledger.services.group_reports import GroupNode
@@ -59,18 +60,8 @@ def group_tree(database: Database, page: StorePage) -> list[GroupNode]:
 
 
 def bar_counts(counts: Mapping[str, int]) -> dict[str, int]:
-    """The seven seat states folded into the capacity bar's four segments.
-
-    available: free to assign (the remaining capacity); awaiting: a redemption link is out;
-    assigned: redeemed, including return_pending (the learner keeps the seat until an admin
-    decides); returned: seats that left the pool, refunded or expired.
-    """
-    return {
-        "available": counts.get("available", 0),
-        "awaiting": counts.get("awaiting", 0),
-        "assigned": counts.get("assigned", 0) + counts.get("return_pending", 0),
-        "returned": counts.get("refunded", 0) + counts.get("expired", 0),
-    }
+    """The capacity bar's four segments (one folding for every page: domain/capacity.py)."""
+    return bar_segments(counts)
 
 
 def _flatten(values: Mapping[str, Any] | None, prefix: str = "") -> dict[str, Any]:

@@ -9,9 +9,8 @@ import io
 from fastapi import Request
 from fastapi.responses import Response
 
-from seatledger.domain.capacity import CapacityLine
+from seatledger.domain.capacity import CapacityLine, bar_segments
 from seatledger.domain.errors import DomainError
-from seatledger.domain.seats import SeatStatus
 from seatledger.services.bulk_assignment import MODES, BulkRow
 from seatledger.web import session
 from seatledger.web.pages import redirect
@@ -19,22 +18,8 @@ from seatledger.web.routes.auth import safe_next
 
 
 def bar_counts(line: CapacityLine) -> dict[str, int]:
-    """The capacity bar's four figures from the seven seat states.
-
-    available = remaining capacity; awaiting = a redemption link is out (pending
-    redemption); assigned = a learner holds it; returned = every seat on its way out of the
-    pool or gone: return_pending (a return request waits), refunded and expired. The four
-    add up to ``purchased``, so the bar's length is what was bought.
-    """
-    counts = line.counts
-    return {
-        "available": counts[SeatStatus.AVAILABLE],
-        "awaiting": counts[SeatStatus.AWAITING],
-        "assigned": counts[SeatStatus.ASSIGNED],
-        "returned": counts[SeatStatus.RETURN_PENDING]
-        + counts[SeatStatus.REFUNDED]
-        + counts[SeatStatus.EXPIRED],
-    }
+    """The capacity bar's four segments of one product line (domain/capacity.py folds them)."""
+    return bar_segments(line.counts)
 
 
 def base_url(request: Request) -> str:
