@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
     mail_from: str = "no-reply@seatledger.local"
     secret_key: str | None = None
     token_ttl_hours: int = 24 * 30

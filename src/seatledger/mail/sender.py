@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Protocol
@@ -21,12 +22,24 @@ class MailServerUnavailable(Exception):
 
 
 class SmtpSender:
-    """Sends each message over its own SMTP connection (plain SMTP; no TLS or login yet)."""
+    """Sends each message over its own SMTP connection, with STARTTLS and login when set."""
 
-    def __init__(self, host: str, port: int, timeout: float = 10) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float = 10,
+        *,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.starttls = starttls
+        self.username = username
+        self.password = password
 
     def send(self, message: EmailMessage) -> None:
         try:
@@ -41,7 +54,20 @@ class SmtpSender:
             raise MailServerUnavailable(f"{self.host}:{self.port}: {error!r}") from error
 
     def _prepare(self, smtp: smtplib.SMTP) -> None:
-        """Where STARTTLS and login go when a server needs them."""
+        """STARTTLS (certificate checked) and login, when configured.
+
+        A refused login fails every message the same way, so it counts as the server being
+        unavailable: mail stays queued and is retried with backoff.
+        """
+        if self.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if self.username:
+            try:
+                smtp.login(self.username, self.password or "")
+            except smtplib.SMTPAuthenticationError as error:
+                raise MailServerUnavailable(
+                    f"{self.host}:{self.port}: login refused for {self.username}: {error}"
+                ) from error
 
 
 def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:

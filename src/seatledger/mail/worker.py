@@ -213,7 +213,13 @@ class MailWorker:
     def from_settings(
         cls, settings: Settings, database: Database, *, interval: float = 2.0
     ) -> MailWorker:
-        sender = SmtpSender(settings.smtp_host, settings.smtp_port)
+        sender = SmtpSender(
+            settings.smtp_host,
+            settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
         return cls(database, sender, mail_from=settings.mail_from, interval=interval)
 
     @property
