@@ -136,11 +136,18 @@ def deliver_mail(
 
 @app.command()
 def expire() -> None:
-    """Expire stale redemption links (seats come back) and unassigned seats past redeem-by."""
+    """Expire stale redemption links (seats come back) and unassigned seats past redeem-by;
+    prune mail sent more than 30 days ago."""
+    from seatledger.mail.worker import prune_sent
     from seatledger.services.expiry import expire_due
 
-    report = expire_due(_database(Settings()))
-    console.print(f"Expired {report.links_expired} links and {report.seats_expired} seats.")
+    database = _database(Settings())
+    report = expire_due(database)
+    pruned = prune_sent(database)
+    console.print(
+        f"Expired {report.links_expired} links and {report.seats_expired} seats; "
+        f"pruned {pruned} sent mails."
+    )
 
 
 @app.command("bulk-assign")

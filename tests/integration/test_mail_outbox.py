@@ -25,7 +25,7 @@ from seatledger.domain.errors import Invalid
 from seatledger.mail import worker as worker_module
 from seatledger.mail.outbox import queue_email
 from seatledger.mail.sender import MailServerUnavailable, SmtpSender
-from seatledger.mail.worker import LEASE, MailWorker, deliver_due, retry_delay
+from seatledger.mail.worker import LEASE, MailWorker, deliver_due, prune_sent, retry_delay
 from tests import mail_fixtures
 from tests.mail_fixtures import SmtpServer
 
@@ -458,3 +458,22 @@ def test_the_app_runs_the_worker_only_when_asked(
         assert worker.is_running
         wait_until(lambda: len(smtp_server.received) == 1)
     assert not worker.is_running
+
+
+# Pruning --------------------------------------------------------------------------------
+
+
+def test_sent_mail_is_pruned_after_the_keeping_time_and_unsent_mail_never(
+    database: Database,
+) -> None:
+    old_sent, recent_sent, old_unsent = queue(database), queue(database), queue(database)
+    now = utcnow()
+    with database.write() as session:
+        session.get(OutboxMessage, old_sent).sent_at = now - timedelta(days=31)  # type: ignore[union-attr]
+        session.get(OutboxMessage, recent_sent).sent_at = now - timedelta(days=29)  # type: ignore[union-attr]
+        session.get(OutboxMessage, old_unsent).created_at = now - timedelta(days=90)  # type: ignore[union-attr]
+
+    pruned = prune_sent(database, now=now)
+
+    assert pruned == 1
+    assert set(outbox(database)) == {recent_sent, old_unsent}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, func, select, update
 
 from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
@@ -33,6 +33,7 @@ SEND_WINDOW_SECONDS = LEASE.total_seconds() / 2  # start no send later than this
 FIRST_RETRY_DELAY = timedelta(seconds=15)
 MAX_RETRY_DELAY = timedelta(hours=1)
 ERROR_MAX_LENGTH = 2000
+SENT_MAIL_KEPT = timedelta(days=30)  # sent messages are kept this long for support, then pruned
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,20 @@ def _count_due(database: Database, at: datetime) -> int:
     with database.read() as session:
         count = session.scalar(select(func.count()).select_from(OutboxMessage).where(*_due(at)))
     return int(count or 0)
+
+
+def prune_sent(
+    database: Database, *, keep: timedelta = SENT_MAIL_KEPT, now: datetime | None = None
+) -> int:
+    """Delete messages sent longer than ``keep`` ago; unsent mail is never pruned."""
+    cutoff = (now or utcnow()) - keep
+    with database.write() as session:
+        result = session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.sent_at.is_not(None), OutboxMessage.sent_at < cutoff
+            )
+        )
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 class MailWorker:

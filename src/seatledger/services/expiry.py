@@ -19,6 +19,7 @@ from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.errors import Conflict
 from seatledger.domain.seats import SeatMove, SeatStatus
+from seatledger.mail.worker import prune_sent
 from seatledger.services import audit
 
 logger = logging.getLogger("seatledger.expiry")
@@ -157,6 +158,8 @@ class ExpiryWorker:
                     logger.info(
                         "expired %s links and %s seats", report.links_expired, report.seats_expired
                     )
+                if pruned := prune_sent(self.db):
+                    logger.info("pruned %s sent mails", pruned)
             except Exception:  # keep the worker alive; the next pass retries
                 logger.exception("expiry pass failed")
             self._stop.wait(self.interval)
