@@ -1,7 +1,7 @@
 """Read-only views for the agent portal: the groups an agent manages, as a tree, each with
 the capacity of the seats it owns itself (SPEC section 3: reach = granted groups and their
-descendants). Writes go through the ordinary use cases (assignments, bulk_assignment,
-returns), so the portal obeys the same rules as the API."""
+descendants), and the agent's own return requests. Writes go through the ordinary use cases
+(assignments, bulk_assignment, returns), so the portal obeys the same rules as the API."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from sqlalchemy import select
 
 from seatledger.db import group_closure, seat_queries
 from seatledger.db.engine import Database
-from seatledger.db.models import PurchasingGroup
+from seatledger.db.models import PurchasingGroup, ReturnRequest
+from seatledger.db.pagination import Page, decode_cursor, encode_cursor
 from seatledger.domain.capacity import CapacityLine, summarize
-from seatledger.services import access
+from seatledger.services import access, returns
+from seatledger.services.returns import ReturnRequestView
 
 
 @dataclass
@@ -78,3 +80,29 @@ def flatten(roots: list[ManagedGroupNode]) -> list[tuple[int, ManagedGroupNode]]
     for root in roots:
         walk(root, 0)
     return out
+
+
+def my_return_requests(
+    db: Database,
+    caller: str | None,
+    store_slug: str,
+    *,
+    status: str | None = None,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> Page[ReturnRequestView]:
+    """The return requests the caller filed, newest first, a page at a time. Admin permissions
+    add nothing here (``refunds.manage`` reads everyone's in the admin console's queue)."""
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
+        query = select(ReturnRequest).where(
+            ReturnRequest.store_id == store.id, ReturnRequest.requester_id == actor.customer_id
+        )
+        if status is not None:
+            query = query.where(ReturnRequest.status == status)
+        if cursor:
+            query = query.where(ReturnRequest.id < decode_cursor(cursor))
+        found = list(session.scalars(query.order_by(ReturnRequest.id.desc()).limit(limit + 1)))
+        next_cursor = encode_cursor(found[limit - 1].id) if len(found) > limit else None
+        return Page([returns.request_view(session, r) for r in found[:limit]], next_cursor)

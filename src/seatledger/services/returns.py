@@ -54,7 +54,8 @@ class ReturnRequestView:
     decided_at: datetime | None
 
 
-def _view(session: Session, request: ReturnRequest) -> ReturnRequestView:
+def request_view(session: Session, request: ReturnRequest) -> ReturnRequestView:
+    """A return request as the API and the agent portal show it."""
     seat_ids = list(
         session.scalars(
             select(ReturnRequestSeat.seat_id).where(ReturnRequestSeat.request_id == request.id)
@@ -144,7 +145,7 @@ def request_return(
             entity_id=request.id,
             after={"seats": len(seats), "refund": refund, "reason": request.reason},
         )
-        return _view(session, request)
+        return request_view(session, request)
 
 
 def _seats_to_return(
@@ -204,7 +205,7 @@ def list_requests(
             query = query.where(ReturnRequest.requester_id == actor.customer_id)
         if status is not None:
             query = query.where(ReturnRequest.status == status)
-        return [_view(session, r) for r in session.scalars(query.order_by(ReturnRequest.id))]
+        return [request_view(session, r) for r in session.scalars(query.order_by(ReturnRequest.id))]
 
 
 def decide(
@@ -279,7 +280,7 @@ def decide(
             after={"decision": decision, "note": note, "seats": len(rows)},
         )
         _mail_requester(session, store, request, len(rows))
-        return _view(session, request)
+        return request_view(session, request)
 
 
 def _approve(

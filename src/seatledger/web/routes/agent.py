@@ -1,7 +1,7 @@
 """Pages: the purchasing agent portal — my groups and one group's capacity.
 
 The seats, bulk-assign and return-request pages live in ``agent_seats``, ``agent_bulk`` and
-``agent_returns``; their routes are included here, so they share this router's CSRF check.
+``agent_returns``, each a ``page_router()`` of its own (CSRF checked), included here.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
@@ -24,9 +24,10 @@ from seatledger.web.agent_support import (
     write_rows,
 )
 from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
-router = APIRouter()
+router = page_router()  # CSRF checked even if this router is ever included on its own
 
 MAX_UPLOAD = 2_000_000  # bytes: 10,000 rows of long addresses fit easily
 Field = Annotated[str, Form(max_length=200)]

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
-from seatledger.services import returns
+from seatledger.services import agent_portal, returns
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, redirect, render
+from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
-router = APIRouter()
+router = page_router()  # CSRF checked even if this router is ever included on its own
 
 Text = Annotated[str, Form(max_length=2000)]
 STATUSES = ("pending", "approved", "denied")
@@ -28,20 +29,23 @@ def _page(
     *,
     status_code: int = 200,
     shown: str = "",
+    cursor: str | None = None,
     **context: Any,
 ) -> Response:
     form = {"seat_ids": [], "order_id": "", "scope": "seats", "refund": "no", "reason": ""}
     form["comment"] = ""
     form.update(context.pop("form", {}))
+    mine = agent_portal.my_return_requests(
+        database, page.viewer, page.slug, status=shown or None, cursor=cursor
+    )
     return render(
         request,
         "agent/returns.html",
         status_code=status_code,
         page=page,
         tab="returns",
-        requests=list(
-            reversed(returns.list_requests(database, page.viewer, page.slug, status=shown or None))
-        ),
+        requests=mine.items,
+        next_cursor=mine.next_cursor,
         shown=shown,
         form=form,
         **context,
@@ -56,6 +60,7 @@ def return_requests(
     seat: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006 - FastAPI copies it
     order: str = "",
     status: str = "",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     """The request form (seats chosen on the Seats tab arrive as ``?seat=``) and the list."""
     chosen = list(dict.fromkeys(s for s in seat if s))
@@ -65,6 +70,7 @@ def return_requests(
         page,
         database,
         shown=status if status in STATUSES else "",
+        cursor=cursor,
         form={"seat_ids": chosen, "order_id": order, "scope": scope},
     )
 

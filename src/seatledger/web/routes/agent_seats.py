@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.domain.enrollments import UnassignOutcome
@@ -19,9 +19,10 @@ from seatledger.services import agent_portal, assignments, catalog, seats
 from seatledger.web import session
 from seatledger.web.agent_support import back, base_url, refused
 from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
-router = APIRouter()
+router = page_router()  # CSRF checked even if this router is ever included on its own
 
 Refusal = (Conflict, Invalid, PermissionDenied)
 EmailField = Annotated[str, Form(max_length=320)]

@@ -1,0 +1,100 @@
+"""Review checks across the pages: every form needs the CSRF token, and the agent portal's
+return requests are the agent's own, a page at a time."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from tests.api.conftest import STORE, World
+from tests.web.test_admin_orders import ask_return, sign_in
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+AGENT_RETURNS = f"/stores/{STORE}/agent/returns"
+
+
+def page_forms(world: World) -> list[tuple[str, str]]:
+    """(method, path) of every unsafe route outside the API, its parameters filled in."""
+    found = []
+    for route in iter_route_contexts(world.client.app.router.routes):  # type: ignore[attr-defined]
+        path = route.path or ""
+        if path.startswith("/api/"):
+            continue
+        for method in sorted((route.methods or set()) & UNSAFE):
+            filled = re.sub(r"\{[a-z_]+\}", "x", path.replace("{store}", STORE))
+            found.append((method, filled))
+    return found
+
+
+def test_every_form_of_every_page_is_refused_without_this_sessions_csrf_token(
+    world: World,
+) -> None:
+    admin = world.customer("admin@example.com", permissions=["store.manage"])
+    token = sign_in(world.client, admin)
+    forms = page_forms(world)
+    before = world.audit_count()
+
+    answers = {
+        (method, path, sent): world.client.request(
+            method, path, data={"csrf_token": sent}, follow_redirects=False
+        )
+        for method, path in forms
+        for sent in ("", token[::-1])
+    }
+
+    assert len(forms) >= 30  # the enumeration found the page routers
+    refused = {key: answer.status_code for key, answer in answers.items()}
+    assert set(refused.values()) == {403}, refused
+    assert all("csrf_failed" in answer.text for answer in answers.values())
+    assert world.audit_count() == before
+
+
+def test_an_agent_who_may_decide_returns_sees_only_their_own_requests_in_the_portal(
+    world: World,
+) -> None:
+    world.product("PY101")
+    east, west = world.group("East"), world.group("West")
+    other = world.customer("other@example.com", agent_of=(west["id"],))
+    both = world.customer(
+        "both@example.com", permissions=["refunds.manage"], agent_of=(east["id"],)
+    )
+    theirs = world.order(other, west["id"], quantity=1)
+    mine = world.order(both, east["id"], quantity=1)
+    their_request = ask_return(world, other, world.seats(other, order_id=theirs["id"])[0]["id"])
+    my_request = ask_return(world, both, world.seats(both, order_id=mine["id"])[0]["id"])
+    sign_in(world.client, both)
+
+    portal = world.client.get(AGENT_RETURNS).text
+    queue = world.client.get(f"/stores/{STORE}/admin/returns").text
+
+    assert f'id="request-{my_request["id"]}"' in portal
+    assert their_request["id"] not in portal
+    assert their_request["id"] in queue  # the admin console's queue still shows everyone's
+
+
+@pytest.mark.parametrize("status", ["", "pending"])
+def test_the_agents_return_requests_come_a_page_at_a_time_newest_first(
+    world: World, status: str
+) -> None:
+    world.product("PY101")
+    east = world.group("East")
+    agent = world.customer("agent@example.com", agent_of=(east["id"],))
+    order = world.order(agent, east["id"], quantity=27)
+    made = [ask_return(world, agent, seat["id"])["id"] for seat in world.seats(agent)]
+    sign_in(world.client, agent)
+
+    first = world.client.get(AGENT_RETURNS, params={"status": status} if status else {})
+    cursor = re.search(r'cursor=([^"&]+)"', first.text)
+    assert cursor, "the first page links to the next"
+    second = world.client.get(
+        AGENT_RETURNS, params={"cursor": cursor.group(1), **({"status": status} if status else {})}
+    )
+
+    def shown(html: str) -> list[str]:
+        return re.findall(r'id="request-([0-9a-zA-Z]+)"', html)
+
+    assert order["id"]
+    assert shown(first.text) == made[::-1][:25]
+    assert shown(second.text) == made[::-1][25:]
