@@ -68,3 +68,34 @@ def test_what_was_typed_is_shown_again() -> None:
     assert fields["currency"].value == "x"
     assert fields["allow_groupless_checkout"].value is True
     assert fields["returns_enabled"].value is False
+
+
+def as_sent(current: StoreSettings) -> dict[str, str]:
+    """What the browser sends for an untouched form: each value and the value shown."""
+    sent = {}
+    for field in settings_form.fields(current):
+        sent[field.was_key] = field.was
+        if field.was or field.kind != "checkbox":  # an unticked box is not sent
+            sent[field.key] = field.was
+    return sent
+
+
+def test_only_the_fields_the_admin_changed_go_into_the_patch() -> None:
+    untouched = as_sent(StoreSettings())
+
+    patch, problems = settings_form.parse({**untouched, "currency": "EUR"})
+    nothing, _ = settings_form.parse(untouched)
+
+    assert problems == {}
+    assert patch is not None and patch.model_dump(exclude_none=True) == {"currency": "EUR"}
+    assert nothing is not None and nothing.model_dump(exclude_none=True) == {}
+
+
+def test_unticking_a_box_that_was_ticked_is_a_change() -> None:
+    untouched = as_sent(StoreSettings(returns_enabled=True))
+    del untouched["returns_enabled"]
+
+    patch, problems = settings_form.parse(untouched)
+
+    assert problems == {}
+    assert patch is not None and patch.model_dump(exclude_none=True) == {"returns_enabled": False}

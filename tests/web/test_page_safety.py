@@ -98,3 +98,34 @@ def test_the_agents_return_requests_come_a_page_at_a_time_newest_first(
     assert order["id"]
     assert shown(first.text) == made[::-1][:25]
     assert shown(second.text) == made[::-1][25:]
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The values a browser would send for the settings form as the page shows it."""
+    sent = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    sent.update(re.findall(r'<input id="s-[a-z_]+" name="([a-z_]+)"[^>]*value="([^"]*)"', html))
+    selected = (
+        r'<select id="s-[a-z_]+" name="([a-z_]+)">(?:(?!</select>).)*?<option selected>([^<]*)<'
+    )
+    sent.update(re.findall(selected, html, re.DOTALL))
+    sent.update((key, "on") for key in re.findall(r'name="([a-z_]+)" checked', html))
+    return sent
+
+
+def test_saving_a_settings_page_opened_earlier_keeps_other_admins_changes(world: World) -> None:
+    manager = world.customer("manager@example.com", permissions=["store.manage"])
+    sign_in(world.client, manager)
+    opened = form_fields(world.client.get(f"/stores/{STORE}/admin/settings").text)
+    world.settings(returns_enabled=False, return_window_days=7)  # meanwhile, over the API
+
+    saved = world.client.post(
+        f"/stores/{STORE}/admin/settings",
+        data={**opened, "currency": "EUR"},
+        follow_redirects=False,
+    )
+
+    assert saved.status_code == 303
+    store = world.ok(world.client.get(world.url(""), headers=manager.headers))
+    assert store["settings"]["currency"] == "EUR"
+    assert store["settings"]["returns_enabled"] is False
+    assert store["settings"]["return_window_days"] == 7

@@ -2,11 +2,16 @@
 
 The fields come from the settings model itself, so a new setting appears on the page
 without a template change; the model's own validation decides what is refused.
+
+Each field also carries the value the page showed (a hidden ``was.<key>``), and only the
+fields the admin changed go into the patch: saving a page opened earlier never undoes a
+change someone else made meanwhile to another setting.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -43,6 +48,27 @@ class SettingField:
     options: list[str]
     optional: bool
     hint: str
+    was: str  # the value as the page first showed it, to tell what the admin changed
+
+    @property
+    def was_key(self) -> str:
+        return WAS + self.key
+
+
+WAS = "was."
+
+
+def as_text(kind: str, value: Any) -> str:
+    """A value as the form sends it back (a ticked box is "on", an unticked one empty)."""
+    if kind == "checkbox":
+        return "on" if value in (True, "on") else ""
+    return "" if value is None else str(value).strip()
+
+
+def changed(form: Mapping[str, str], key: str, kind: str = "text") -> bool:
+    """Whether the admin changed the field (a form without ``was.<key>`` changes it)."""
+    was = form.get(WAS + key)
+    return was is None or as_text(kind, form.get(key)) != was
 
 
 def _base_type(annotation: Any) -> tuple[Any, bool]:
@@ -74,21 +100,22 @@ def fields(current: StoreSettings, typed: dict[str, str] | None = None) -> list[
         value: Any = getattr(current, key)
         if isinstance(value, Enum):
             value = value.value
+        was = as_text(kind, value)
         if typed is not None:
             value = typed.get(key) == "on" if kind == "checkbox" else typed.get(key, "")
-        result.append(
-            SettingField(
-                key, LABELS.get(key, key), kind, value, options, optional, HINTS.get(key, "")
-            )
-        )
+            was = typed.get(WAS + key, was)
+        label, hint = LABELS.get(key, key), HINTS.get(key, "")
+        result.append(SettingField(key, label, kind, value, options, optional, hint, was))
     return result
 
 
-def parse(form: dict[str, str]) -> tuple[StoreSettingsPatch | None, dict[str, str]]:
-    """The patch the form asks for, or the problems per field (a sentence each)."""
+def parse(form: Mapping[str, str]) -> tuple[StoreSettingsPatch | None, dict[str, str]]:
+    """The patch of the fields the admin changed, or the problems per field (a sentence each)."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for field in fields(StoreSettings()):
+        if not changed(form, field.key, field.kind):
+            continue
         raw = form.get(field.key, "").strip()
         if field.kind == "checkbox":
             values[field.key] = raw == "on"  # an unticked box is not sent at all

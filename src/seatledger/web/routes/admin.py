@@ -299,6 +299,7 @@ def _settings_page(
         page=page,
         tab="settings",
         store_name=typed.get("name", "") if typed is not None else store.name,
+        store_name_was=(typed or {}).get(settings_form.WAS + "name", store.name),
         fields=settings_form.fields(stores.settings_of(store), typed),
         problems=problems or {},
         error=error,
@@ -325,7 +326,13 @@ def save_settings(
     try:
         if problems:
             raise Invalid("Some settings need a fix: see the notes beside them.")
-        stores.update_store(database, page.viewer, page.slug, name=name, settings=patch)
+        stores.update_store(  # only what the admin changed: see web/settings_form.py
+            database,
+            page.viewer,
+            page.slug,
+            name=name if settings_form.changed(form, "name") else None,
+            settings=patch,
+        )
     except REFUSALS as refusal:
         store = stores.get_store(database, page.viewer, page.slug)
         status = 403 if isinstance(refusal, PermissionDenied) else 422
