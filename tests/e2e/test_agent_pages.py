@@ -26,12 +26,10 @@ from seatledger.demo import (
     SALES_AGENT_EMAIL,
     load_demo,
 )
-from seatledger.domain.capacity import CapacityLine
 from seatledger.domain.orders import PaymentMethod
-from seatledger.domain.seats import SeatStatus
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services import assignments, groups, orders, stores
-from seatledger.web.agent_support import RowsUnreadable, bar_counts, read_rows, write_rows
+from seatledger.web.agent_support import RowsUnreadable, read_rows, write_rows
 
 AGENT = f"/stores/{DEMO_STORE}/agent"
 
@@ -272,17 +270,6 @@ def test_rows_are_read_from_the_cli_csv_or_plain_lines() -> None:
 def test_unreadable_rows_are_refused_with_a_sentence(text: str) -> None:
     with pytest.raises(RowsUnreadable):
         read_rows(text, "email")
-
-
-def test_the_capacity_bar_puts_every_purchased_seat_in_one_of_four_parts() -> None:
-    line = CapacityLine(product_id="p", sku="PY101")
-    for status, count in zip(SeatStatus, [5, 4, 3, 2, 1, 6], strict=True):
-        line.counts[status] = count
-
-    bar = bar_counts(line)
-
-    assert bar == {"available": 5, "awaiting": 4, "assigned": 3, "returned": 2 + 1 + 6}
-    assert sum(bar.values()) == line.purchased
 
 
 def test_the_seat_list_pages_keep_the_filters(demo: Demo) -> None:

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from seatledger.web.admin_support import bar_counts, changes
-
-
-def test_the_capacity_bar_folds_seven_states_into_four() -> None:
-    counts = {
-        "available": 5,
-        "awaiting": 2,
-        "assigned": 3,
-        "return_pending": 1,
-        "refunded": 4,
-        "expired": 1,
-    }
-
-    assert bar_counts(counts) == {"available": 5, "awaiting": 2, "assigned": 3, "returned": 6}
-    assert bar_counts({}) == {"available": 0, "awaiting": 0, "assigned": 0, "returned": 0}
+from seatledger.web.admin_support import changes
 
 
 def test_an_update_shows_only_the_fields_that_changed_with_nested_settings_flattened() -> None:

@@ -8,8 +8,8 @@ import re
 import pytest
 from fastapi.routing import iter_route_contexts
 
-from tests.api.conftest import STORE, World
-from tests.web.test_admin_orders import ask_return, sign_in
+from tests.api.conftest import PASSWORD, STORE, World
+from tests.web.test_admin_orders import ask_return, csrf, sign_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 AGENT_RETURNS = f"/stores/{STORE}/agent/returns"
@@ -129,3 +129,44 @@ def test_saving_a_settings_page_opened_earlier_keeps_other_admins_changes(world:
     assert store["settings"]["currency"] == "EUR"
     assert store["settings"]["returns_enabled"] is False
     assert store["settings"]["return_window_days"] == 7
+
+
+HOSTILE = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "javascript:alert(1)",
+]
+
+
+def stays_here(location: str) -> bool:
+    return location.startswith("/") and not location.startswith("//") and "evil" not in location
+
+
+@pytest.mark.parametrize("target", HOSTILE)
+def test_next_never_leads_off_site(world: World, target: str) -> None:
+    world.product("PY101")
+    east = world.group("East")
+    agent = world.customer("agent@example.com", agent_of=(east["id"],))
+    seat = world.seats(agent, order_id=world.order(agent, east["id"], quantity=1)["id"])[0]
+    token = sign_in(world.client, agent)
+    login_form = {"email": agent.email, "password": PASSWORD, "csrf_token": token, "next": target}
+
+    after_sign_in = world.client.post(
+        f"/stores/{STORE}/sign-in", data=login_form, follow_redirects=False
+    )
+    home = world.client.get("/", params={"next": target}, follow_redirects=False)
+    token = csrf(world.client)
+    after_refusal = world.client.post(  # an available seat has no link to resend
+        f"/stores/{STORE}/agent/seats/{seat['id']}/resend",
+        data={"csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
+
+    for answer in (after_sign_in, home, after_refusal):
+        assert answer.status_code == 303
+        assert stays_here(answer.headers["location"]), answer.headers["location"]
+    assert after_refusal.headers["location"] == f"/stores/{STORE}/agent/seats"

@@ -9,15 +9,12 @@ from typing import Annotated, Any
 from fastapi import Form, Query
 
 from seatledger.db.engine import Database
-from seatledger.domain.capacity import bar_segments
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Invalid
 from seatledger.services import group_reports
 from seatledger.services.group_reports import GroupNode
 from seatledger.web.pages import StorePage
 
 PAGE_SIZE = 25
-# Refusals shown to the admin beside the form or as a flash; NotFound stays an error page.
-REFUSALS = (Conflict, Invalid, PermissionDenied)
 IdQuery = Annotated[str | None, Query(max_length=64)]
 CursorQuery = Annotated[str | None, Query(max_length=200)]
 NameField = Annotated[str, Form(max_length=200)]
@@ -57,11 +54,6 @@ def group_code(text: str) -> str | None:
 
 def group_tree(database: Database, page: StorePage) -> list[GroupNode]:
     return group_reports.group_tree_with_counts(database, page.viewer, page.slug)
-
-
-def bar_counts(counts: Mapping[str, int]) -> dict[str, int]:
-    """The capacity bar's four segments (one folding for every page: domain/capacity.py)."""
-    return bar_segments(counts)
 
 
 def _flatten(values: Mapping[str, Any] | None, prefix: str = "") -> dict[str, Any]:

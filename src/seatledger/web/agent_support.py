@@ -1,5 +1,5 @@
-"""Small pieces the agent portal's pages share: capacity bar figures, where to go back to
-after a form, refusal flashes, and reading bulk-assignment rows from CSV text."""
+"""Small pieces the agent portal's pages share: the address emailed links point to, and
+reading bulk-assignment rows from CSV text."""
 
 from __future__ import annotations
 
@@ -7,35 +7,13 @@ import csv
 import io
 
 from fastapi import Request
-from fastapi.responses import Response
 
-from seatledger.domain.capacity import CapacityLine, bar_segments
-from seatledger.domain.errors import DomainError
 from seatledger.services.bulk_assignment import MODES, BulkRow
-from seatledger.web import session
-from seatledger.web.pages import redirect
-from seatledger.web.routes.auth import safe_next
-
-
-def bar_counts(line: CapacityLine) -> dict[str, int]:
-    """The capacity bar's four segments of one product line (domain/capacity.py folds them)."""
-    return bar_segments(line.counts)
 
 
 def base_url(request: Request) -> str:
     """The public address emailed links point to (``SEATLEDGER_BASE_URL``)."""
     return str(request.app.state.settings.base_url)
-
-
-def back(target: str | None, default: str) -> Response:
-    """Redirect (303) to a same-site ``next`` path, or to ``default``."""
-    return redirect(safe_next(target, default))
-
-
-def refused(request: Request, error: DomainError, target: str | None, default: str) -> Response:
-    """Show a service's refusal sentence on the page the form came from."""
-    session.flash(request, error.message, "error")
-    return back(target, default)
 
 
 # The sentences for the problem codes bulk assignment reports per row.
@@ -90,10 +68,7 @@ __all__ = [
     "MODES",
     "ROW_PROBLEMS",
     "RowsUnreadable",
-    "back",
-    "bar_counts",
     "base_url",
     "read_rows",
-    "refused",
     "write_rows",
 ]

@@ -12,7 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from seatledger.db.engine import Database
-from seatledger.domain.errors import PermissionDenied, Unauthenticated
+from seatledger.domain.capacity import bar_segments
+from seatledger.domain.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    PaymentFailed,
+    PermissionDenied,
+    Unauthenticated,
+)
 from seatledger.services import access, customers
 from seatledger.services.customers import Me
 from seatledger.services.stores import settings_of
@@ -21,6 +29,7 @@ from seatledger.web.session import (
     ViewerDep,
     csrf_token,
     current_user,
+    flash,
     get_database,
     pop_flashes,
 )
@@ -37,6 +46,7 @@ def money(minor: int | None, currency: str = "") -> str:
 
 templates.env.filters["money"] = money
 templates.env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+templates.env.globals["bar_segments"] = bar_segments  # the capacity bar's one folding
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,43 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file the browser saves; ``filename`` is made of ids, never of typed text."""
+    disposition = f'attachment; filename="{filename}"'
+    return Response(
+        text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+    )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never send a signed-in user to another host. Backslashes and
+    whitespace are refused too: browsers read ``/\\host`` and ``/<tab>/host`` as ``//host``."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(char.isspace() or not char.isprintable() for char in target):
+        return default
+    return target
+
+
+def back(target: str | None, default: str) -> RedirectResponse:
+    """Redirect (303) to a same-site ``next`` path, or to ``default``."""
+    return redirect(safe_next(target, default))
+
+
+# The refusals a form shows as a sentence (a flash, or beside the form); a record one may not
+# see (NotFound) stays the 404 page.
+REFUSALS = (Conflict, Invalid, PaymentFailed, PermissionDenied)
+
+
+def refused(
+    request: Request, error: DomainError, default: str, target: str | None = None
+) -> RedirectResponse:
+    """Flash a service's refusal sentence and go back to the page the form came from:
+    ``target`` when it is a same-site path, else ``default``."""
+    flash(request, error.message, "error")
+    return back(target, default)
+
+
 def sign_in_url(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     parts = request.url.path.split("/")
@@ -155,13 +202,18 @@ def error_page(request: Request, status: int, code: str, message: str) -> Respon
 
 
 __all__ = [
+    "REFUSALS",
     "CustomerPageDep",
     "StorePage",
     "StorePageDep",
+    "back",
+    "csv_download",
     "current_user",
     "error_page",
     "get_database",
     "redirect",
+    "refused",
     "render",
+    "safe_next",
     "store_page",
 ]

@@ -30,7 +30,6 @@ from seatledger.services import (
 from seatledger.web import session, settings_form
 from seatledger.web.admin_support import (
     PAGE_SIZE,
-    REFUSALS,
     BackField,
     CursorQuery,
     IdField,
@@ -41,7 +40,7 @@ from seatledger.web.admin_support import (
     console_url,
     group_tree,
 )
-from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
+from seatledger.web.pages import REFUSALS, CustomerPageDep, StorePage, redirect, refused, render
 from seatledger.web.routes import admin_groups, page_router
 from seatledger.web.session import DatabaseDep
 
@@ -121,8 +120,7 @@ def set_permissions(
             database, page.viewer, page.slug, customer_id, [Permission(p) for p in wanted]
         )
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(target)
+        return refused(request, refusal, target)
     held = ", ".join(grant.permissions) or "none"
     session.flash(request, f"Admin permissions of {grant.email}: {held}.")
     return redirect(target)
@@ -180,8 +178,7 @@ def set_owner_group(
             database, page.viewer, page.slug, seat_id, owner_group_id.strip()
         )
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(target)
+        return refused(request, refusal, target)
     session.flash(request, f"Seat {seat.id} ({seat.sku}) now belongs to its owner group.")
     return redirect(target)
 
@@ -201,8 +198,7 @@ def set_owner_group_of_order(
             database, page.viewer, page.slug, order_id, owner_group_id.strip()
         )
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(target)
+        return refused(request, refusal, target)
     count = len(result.seat_ids)
     session.flash(request, f"{count} seat{'s' if count != 1 else ''} now belong to the group.")
     return redirect(target)

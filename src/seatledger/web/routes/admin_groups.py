@@ -14,15 +14,21 @@ from seatledger.services import capacity, customers, group_reports, groups
 from seatledger.services.group_reports import GroupNode
 from seatledger.web import session
 from seatledger.web.admin_support import (
-    REFUSALS,
     NameField,
-    bar_counts,
     blank_to_none,
     console_url,
     group_code,
     group_tree,
 )
-from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
+from seatledger.web.pages import (
+    REFUSALS,
+    CustomerPageDep,
+    StorePage,
+    csv_download,
+    redirect,
+    refused,
+    render,
+)
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
@@ -69,7 +75,6 @@ def _groups_page(
         tab="groups",
         nodes=nodes,
         children=_children(nodes),
-        bar_counts=bar_counts,
         error=error,
         form=form or {"name": "", "code": "", "parent_id": request.query_params.get("parent", "")},
     )
@@ -141,7 +146,6 @@ def group_detail(
         report=report,
         invoice_items=invoice_items,
         include_descendants=include_descendants,
-        bar_counts=bar_counts,
     )
 
 
@@ -153,11 +157,7 @@ def group_capacity_csv(
         database, page.viewer, page.slug, group_id, include_descendants=include_descendants
     )
     filename = f"capacity-{report.group_id}{'-subtree' if include_descendants else ''}.csv"
-    return Response(
-        capacity.capacity_csv(report),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(capacity.capacity_csv(report), filename)
 
 
 def _change_group(
@@ -171,9 +171,8 @@ def _change_group(
     try:
         groups.update_group(database, page.viewer, page.slug, group_id, **change)
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-    else:
-        session.flash(request, done)
+        return refused(request, refusal, console_url(page, f"/groups/{group_id}"))
+    session.flash(request, done)
     return redirect(console_url(page, f"/groups/{group_id}"))
 
 
@@ -189,8 +188,7 @@ def rename_group(
     try:
         cleaned = group_code(code)
     except Invalid as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(console_url(page, f"/groups/{group_id}"))
+        return refused(request, refusal, console_url(page, f"/groups/{group_id}"))
     return _change_group(request, page, database, group_id, "Group saved.", name=name, code=cleaned)
 
 
@@ -242,8 +240,7 @@ def grant_agent(
             )
         agent = groups.grant_agent(database, page.viewer, page.slug, group_id, found.items[0].id)
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(back)
+        return refused(request, refusal, back)
     session.flash(request, f"{agent.email} is now an agent of this group and its subgroups.")
     return redirect(back)
 
@@ -255,7 +252,6 @@ def revoke_agent(
     try:
         groups.revoke_agent(database, page.viewer, page.slug, group_id, customer_id)
     except REFUSALS as refusal:
-        session.flash(request, refusal.message, "error")
-    else:
-        session.flash(request, "Agent role revoked.")
+        return refused(request, refusal, console_url(page, f"/groups/{group_id}"))
+    session.flash(request, "Agent role revoked.")
     return redirect(console_url(page, f"/groups/{group_id}"))

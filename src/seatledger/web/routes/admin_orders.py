@@ -17,20 +17,19 @@ from fastapi.responses import Response
 
 from seatledger.db.engine import Database
 from seatledger.domain.enrollments import UnassignOutcome
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Invalid
 from seatledger.domain.orders import OrderStatus, PaymentStatus
 from seatledger.domain.seats import SeatStatus
 from seatledger.services import order_desk, orders, refunds, return_queue, returns
 from seatledger.services.orders import OrderView
 from seatledger.web import session
-from seatledger.web.pages import CustomerPageDep, StorePage, redirect, render
+from seatledger.web.pages import REFUSALS, CustomerPageDep, StorePage, redirect, refused, render
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
 router = page_router()
 
 E = TypeVar("E", bound=StrEnum)
-Refusal = (Conflict, Invalid, PermissionDenied)
 NoteField = Annotated[str, Form(max_length=2000)]
 OrderUseCase = Callable[[Database, str | None, str, str], OrderView]
 
@@ -126,10 +125,9 @@ def _change_order(
 ) -> Response:
     try:
         order = use_case(database, page.viewer, page.slug, order_id)
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-    else:
-        session.flash(request, done(order))
+    except REFUSALS as refusal:
+        return refused(request, refusal, _order_url(page, order_id))
+    session.flash(request, done(order))
     return redirect(_order_url(page, order_id))
 
 
@@ -190,9 +188,8 @@ def refund(
             seat_ids=seat_id or [],
             note=note.strip() or None,
         )
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(_order_url(page, order_id))
+    except REFUSALS as refusal:
+        return refused(request, refusal, _order_url(page, order_id))
     count = len(done.seat_ids)
     session.flash(
         request,
@@ -261,9 +258,8 @@ def decide(
             outcome=choice.outcome,
             note=choice.note,
         )
-    except Refusal as refusal:
-        session.flash(request, refusal.message, "error")
-        return redirect(back)
+    except REFUSALS as refusal:
+        return refused(request, refusal, back)
     count = len(decided.seat_ids)
     seats = f"{count} seat{'s' if count != 1 else ''}"
     done = {

@@ -10,8 +10,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from seatledger.services import agent_portal, capacity, catalog, seats
-from seatledger.web.agent_support import bar_counts
-from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.pages import CustomerPageDep, csv_download, render
 from seatledger.web.routes import agent_bulk, agent_returns, agent_seats, page_router
 from seatledger.web.session import DatabaseDep
 
@@ -29,7 +28,6 @@ def my_groups(request: Request, page: CustomerPageDep, database: DatabaseDep) ->
         tab="groups",
         roots=roots,
         products={p.sku: p for p in catalog.list_products(database, page.slug)},
-        bar=bar_counts,
     )
 
 
@@ -62,7 +60,6 @@ def group_page(
         children=node.children if node else [],
         group_names={n.id: n.name for _, n in managed},
         products={p.sku: p for p in catalog.list_products(database, page.slug)},
-        bar=bar_counts,
     )
 
 
@@ -74,11 +71,7 @@ def group_capacity_csv(
         database, page.viewer, page.slug, group_id, include_descendants=subgroups
     )
     name = f"capacity-{report.group_id}{'-with-subgroups' if subgroups else ''}.csv"
-    return Response(
-        capacity.capacity_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(capacity.capacity_csv(report), name)
 
 
 for module in (agent_seats, agent_bulk, agent_returns):

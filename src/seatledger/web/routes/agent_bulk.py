@@ -18,12 +18,11 @@ from seatledger.web import session
 from seatledger.web.agent_support import (
     ROW_PROBLEMS,
     RowsUnreadable,
-    back,
     base_url,
     read_rows,
     write_rows,
 )
-from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.pages import CustomerPageDep, back, render
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 

@@ -9,10 +9,9 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
 from seatledger.services import agent_portal, returns
 from seatledger.web import session
-from seatledger.web.pages import CustomerPageDep, redirect, render
+from seatledger.web.pages import REFUSALS, CustomerPageDep, redirect, render
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
@@ -107,7 +106,7 @@ def file_return_request(
             reason=reason,
             comment=comment.strip() or None,
         )
-    except (Conflict, Invalid, PermissionDenied) as error:
+    except REFUSALS as error:
         return _page(
             request,
             page,

@@ -13,18 +13,17 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.domain.enrollments import UnassignOutcome
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Invalid
 from seatledger.domain.seats import SeatStatus
 from seatledger.services import agent_portal, assignments, catalog, seats
 from seatledger.web import session
-from seatledger.web.agent_support import back, base_url, refused
-from seatledger.web.pages import CustomerPageDep, render
+from seatledger.web.agent_support import base_url
+from seatledger.web.pages import REFUSALS, CustomerPageDep, back, refused, render
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
-Refusal = (Conflict, Invalid, PermissionDenied)
 EmailField = Annotated[str, Form(max_length=320)]
 Text = Annotated[str, Form(max_length=2000)]
 PAGE_SIZE = 25
@@ -93,8 +92,8 @@ def assign_now(
             owner_group_id=owner_group_id or None,
             course_sku=course_sku or None,
         )
-    except Refusal as error:
-        return refused(request, error, next, _seats_url(page))
+    except REFUSALS as error:
+        return refused(request, error, _seats_url(page), next)
     session.flash(request, f"The seat is assigned to {email.strip().lower()}.")
     return back(next, _seats_url(page))
 
@@ -123,8 +122,8 @@ def email_link(
             owner_group_id=owner_group_id or None,
             course_sku=course_sku or None,
         )
-    except Refusal as error:
-        return refused(request, error, next, _seats_url(page))
+    except REFUSALS as error:
+        return refused(request, error, _seats_url(page), next)
     session.flash(request, f"A redemption link is on its way to {email.strip().lower()}.")
     return back(next, _seats_url(page))
 
@@ -141,8 +140,8 @@ def resend_link(
         view = assignments.resend_redemption_link(
             database, page.viewer, page.slug, seat_id, base_url=base_url(request)
         )
-    except Refusal as error:
-        return refused(request, error, next, _seats_url(page))
+    except REFUSALS as error:
+        return refused(request, error, _seats_url(page), next)
     email = view.assignment.email if view.assignment else "the learner"
     session.flash(request, f"A fresh link is on its way to {email}; the old one no longer works.")
     return back(next, _seats_url(page))
@@ -158,8 +157,8 @@ def cancel_link(
 ) -> Response:
     try:
         assignments.cancel_redemption_link(database, page.viewer, page.slug, seat_id)
-    except Refusal as error:
-        return refused(request, error, next, _seats_url(page))
+    except REFUSALS as error:
+        return refused(request, error, _seats_url(page), next)
     session.flash(request, "The link is cancelled; the seat is available again.")
     return back(next, _seats_url(page))
 
@@ -178,8 +177,8 @@ def unassign(
         return refused(
             request,
             Invalid("Choose what happens to the enrollment: expire, drop or destroy."),
-            next,
             _seats_url(page),
+            next,
         )
     try:
         assignments.unassign_seat(
@@ -190,7 +189,7 @@ def unassign(
             outcome=UnassignOutcome(outcome),
             reason=reason.strip() or None,
         )
-    except Refusal as error:
-        return refused(request, error, next, _seats_url(page))
+    except REFUSALS as error:
+        return refused(request, error, _seats_url(page), next)
     session.flash(request, "The seat is unassigned and available again.")
     return back(next, _seats_url(page))

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
 from seatledger.services import accounts, customers
 from seatledger.web import session
-from seatledger.web.pages import StorePageDep, redirect, render
+from seatledger.web.pages import StorePageDep, redirect, render, safe_next
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep, ViewerDep
 
@@ -19,13 +19,6 @@ router = page_router()
 EmailField = Annotated[str, Form(max_length=320)]
 PasswordField = Annotated[str, Form(max_length=1024)]
 NextField = Annotated[str, Form(max_length=2000)]
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths: never send a signed-in user to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @router.get("/")
