@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.routing import iter_route_contexts
 
-from tests.api.conftest import PASSWORD, STORE, World
+from tests.api.conftest import PASSWORD, STORE, Person, World
 from tests.web.test_admin_orders import ask_return, csrf, sign_in
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -170,3 +170,57 @@ def test_next_never_leads_off_site(world: World, target: str) -> None:
         assert answer.status_code == 303
         assert stays_here(answer.headers["location"]), answer.headers["location"]
     assert after_refusal.headers["location"] == f"/stores/{STORE}/agent/seats"
+
+
+def test_the_order_page_shows_seats_and_learners_only_to_those_who_may_see_them(
+    world: World,
+) -> None:
+    world.product("PY101")
+    east = world.group("East")
+    agent = world.customer("agent@example.com", agent_of=(east["id"],))
+    order = world.order(agent, east["id"], quantity=2)
+    taken, free = [s["id"] for s in world.seats(agent, order_id=order["id"])]
+    world.customer("learner@example.com")
+    world.act(agent, taken, "assign", {"email": "learner@example.com"})
+    clerk = world.customer("clerk@example.com", permissions=["orders.view"])
+    refunder = world.customer("refunder@example.com", permissions=["orders.view", "refunds.manage"])
+    auditor = world.customer("auditor@example.com", permissions=["orders.view", "seats.view"])
+    page = f"/stores/{STORE}/admin/orders/{order['id']}"
+
+    def seen_by(person: Person) -> str:
+        sign_in(world.client, person)
+        answer = world.client.get(page)
+        assert answer.status_code == 200
+        return answer.text
+
+    as_clerk, as_refunder, as_auditor = seen_by(clerk), seen_by(refunder), seen_by(auditor)
+
+    assert taken not in as_clerk and free not in as_clerk
+    assert "learner@example.com" not in as_clerk
+    assert "You may not see the seats of this order." in as_clerk
+    assert free in as_refunder and taken not in as_refunder  # to refund the available one
+    assert "learner@example.com" not in as_refunder
+    assert taken in as_auditor and free in as_auditor and "learner@example.com" in as_auditor
+
+
+def test_the_return_queue_names_learners_only_to_those_who_may_see_the_seats(
+    world: World,
+) -> None:
+    world.product("PY101")
+    east = world.group("East")
+    agent = world.customer("agent@example.com", agent_of=(east["id"],))
+    seat = world.seats(agent, order_id=world.order(agent, east["id"], quantity=1)["id"])[0]
+    world.customer("learner@example.com")
+    world.act(agent, seat["id"], "assign", {"email": "learner@example.com"})
+    ask_return(world, agent, seat["id"])
+    refunder = world.customer("refunder@example.com", permissions=["refunds.manage"])
+    auditor = world.customer("auditor@example.com", permissions=["refunds.manage", "seats.view"])
+    queue = f"/stores/{STORE}/admin/returns"
+
+    sign_in(world.client, refunder)
+    as_refunder = world.client.get(queue).text
+    sign_in(world.client, auditor)
+    as_auditor = world.client.get(queue).text
+
+    assert seat["id"][-8:] in as_refunder and "learner@example.com" not in as_refunder
+    assert "learner@example.com" in as_auditor

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from seatledger.db import seat_queries
 from seatledger.db.engine import Database
 from seatledger.db.models import (
     Assignment,
@@ -25,6 +26,7 @@ from seatledger.db.models import (
     User,
 )
 from seatledger.db.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor, paginate
+from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import LIVE as LIVE_ASSIGNMENTS
 from seatledger.domain.money import format_amount
 from seatledger.domain.orders import CAPTURABLE, PAID_STATES, OrderStatus, PaymentStatus
@@ -105,6 +107,7 @@ class OrderDetail:
     seat_counts: dict[str, int]
     seats: Page[SeatRow]
     refunds: list[RefundRow]
+    sees_every_seat: bool  # seats.view; otherwise only the seats the caller may see are listed
 
     @property
     def is_pending(self) -> bool:
@@ -260,8 +263,9 @@ def order_detail(
             not_refunded=format_amount(order.total_minor - order.refunded_minor, order.currency),
             lines=_lines(session, order),
             seat_counts=_seat_counts(session, order.id),
-            seats=_seats(session, order, seat_status, limit=limit, cursor=cursor),
+            seats=_seats(session, order, actor, seat_status, limit=limit, cursor=cursor),
             refunds=_refunds(session, order),
+            sees_every_seat=actor.has(Permission.SEATS_VIEW),
         )
 
 
@@ -293,9 +297,20 @@ def _seat_counts(session: Session, order_id: str) -> dict[str, int]:
 
 
 def _seats(
-    session: Session, order: Order, status: SeatStatus | None, *, limit: int, cursor: str | None
+    session: Session,
+    order: Order,
+    actor: Actor,
+    status: SeatStatus | None,
+    *,
+    limit: int,
+    cursor: str | None,
 ) -> Page[SeatRow]:
-    query = select(Seat).where(Seat.order_id == order.id)
+    """The order's seats the caller may see, as ``GET /seats`` shows them (SPEC section 3);
+    ``refunds.manage`` also lists the available ones, which hold no learner, to refund them."""
+    visible = seat_queries.visible_to(actor)
+    if actor.has(Permission.REFUNDS_MANAGE):
+        visible = or_(visible, Seat.status == SeatStatus.AVAILABLE.value)
+    query = select(Seat).where(and_(Seat.order_id == order.id, visible))
     if status is not None:
         query = query.where(Seat.status == status.value)
     page = paginate(session, query, Seat.id, limit=limit, cursor=cursor)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from seatledger.db import seat_queries
 from seatledger.db.engine import Database
 from seatledger.db.models import (
     Assignment,
@@ -23,6 +24,7 @@ from seatledger.db.models import (
     Seat,
 )
 from seatledger.db.pagination import decode_cursor, encode_cursor
+from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Invalid
 from seatledger.domain.money import format_amount
 from seatledger.domain.orders import PaymentMethod
@@ -114,7 +116,8 @@ def list_queue(
             .where(ReturnRequest.store_id == store.id, ReturnRequest.status == "pending")
         )
         currency = settings_of(store).currency
-        return ReturnQueue(_views(session, found, currency), next_cursor, pending or 0)
+        views = _views(session, actor, found, currency)
+        return ReturnQueue(views, next_cursor, pending or 0)
 
 
 def _pending_first(
@@ -153,8 +156,10 @@ def _pending_first(
     return found, None
 
 
-def _views(session: Session, found: list[ReturnRequest], currency: str) -> list[QueuedRequest]:
-    seats = _seats(session, [r.id for r in found])
+def _views(
+    session: Session, actor: Actor, found: list[ReturnRequest], currency: str
+) -> list[QueuedRequest]:
+    seats = _seats(session, actor, [r.id for r in found])
     people = customer_names(
         session, {r.requester_id for r in found} | {r.decided_by for r in found if r.decided_by}
     )
@@ -184,8 +189,11 @@ def _views(session: Session, found: list[ReturnRequest], currency: str) -> list[
     return views
 
 
-def _seats(session: Session, request_ids: list[str]) -> dict[str, list[tuple[QueuedSeat, int]]]:
-    """Request id -> its seats with their prices in minor units."""
+def _seats(
+    session: Session, actor: Actor, request_ids: list[str]
+) -> dict[str, list[tuple[QueuedSeat, int]]]:
+    """Request id -> its seats with their prices in minor units; the learner only where the
+    caller may see the seat (``seats.view``, as ``GET /seats`` shows it)."""
     rows = session.execute(
         select(ReturnRequestSeat, Seat, Product.sku, Order)
         .join(Seat, Seat.id == ReturnRequestSeat.seat_id)
@@ -194,7 +202,12 @@ def _seats(session: Session, request_ids: list[str]) -> dict[str, list[tuple[Que
         .where(ReturnRequestSeat.request_id.in_(request_ids))
         .order_by(ReturnRequestSeat.request_id, Seat.id)
     ).all()
-    learners = _last_learners(session, [seat.id for _, seat, _, _ in rows])
+    visible = session.scalars(
+        select(Seat.id).where(
+            Seat.id.in_([seat.id for _, seat, _, _ in rows]), seat_queries.visible_to(actor)
+        )
+    )
+    learners = _last_learners(session, list(visible))
     by_request: dict[str, list[tuple[QueuedSeat, int]]] = {}
     for link, seat, sku, order in rows:
         queued = QueuedSeat(
