@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from seatledger.db import seat_queries, seat_writes
+from seatledger.db import seat_queries
 from seatledger.db.engine import Database
 from seatledger.db.models import Seat
 from seatledger.domain.errors import Conflict, not_found
-from seatledger.domain.seats import SeatMove, SeatStatus
-from seatledger.services import access, audit
-from seatledger.services.seats import check_group_choice, ensure_may_assign
+from seatledger.domain.seats import SeatStatus
+from seatledger.services import access
+from seatledger.services.seats import check_group_choice, ensure_may_assign, move_to_owner_group
 
 
 @dataclass(frozen=True)
@@ -66,20 +66,5 @@ def set_owner_group_of_order(
             ensure_may_assign(session, actor, seat)
         check_group_choice(session, store, actor, owner_group_id)
         for seat in waiting:
-            seat_writes.transition(
-                session, seat, SeatMove.SET_OWNER_GROUP, owner_group_id=owner_group_id
-            )
-            audit.record(
-                session,
-                store_id=store.id,
-                actor=actor,
-                action="seat.owner_group_set",
-                entity="seat",
-                entity_id=seat.id,
-                seat_id=seat.id,
-                order_id=seat.order_id,
-                group_id=owner_group_id,
-                before={"owner_group_id": None},
-                after={"owner_group_id": owner_group_id},
-            )
+            move_to_owner_group(session, store, actor, seat, owner_group_id)
         return OwnerGroupSet(order_id, owner_group_id, [seat.id for seat in waiting])

@@ -198,25 +198,31 @@ def set_owner_group(
         seat = visible_seat(session, store, actor, seat_id)
         ensure_may_assign(session, actor, seat)  # seeing a seat (seats.view) is not owning it
         check_group_choice(session, store, actor, owner_group_id)
-        before = seat.owner_group_id
-        seat_writes.transition(
-            session, seat, SeatMove.SET_OWNER_GROUP, owner_group_id=owner_group_id
-        )
+        move_to_owner_group(session, store, actor, seat, owner_group_id)
         session.refresh(seat)
-        audit.record(
-            session,
-            store_id=store.id,
-            actor=actor,
-            action="seat.owner_group_set",
-            entity="seat",
-            entity_id=seat.id,
-            seat_id=seat.id,
-            order_id=seat.order_id,
-            group_id=owner_group_id,
-            before={"owner_group_id": before},
-            after={"owner_group_id": owner_group_id},
-        )
         return seat_view(session, seat)
+
+
+def move_to_owner_group(
+    session: Session, store: Store, actor: Actor, seat: Seat, owner_group_id: str
+) -> None:
+    """Rule 4's write, once checked: the conditional transition and its audit event, in the
+    caller's transaction (also used by ``owner_groups`` for a whole order)."""
+    before = seat.owner_group_id
+    seat_writes.transition(session, seat, SeatMove.SET_OWNER_GROUP, owner_group_id=owner_group_id)
+    audit.record(
+        session,
+        store_id=store.id,
+        actor=actor,
+        action="seat.owner_group_set",
+        entity="seat",
+        entity_id=seat.id,
+        seat_id=seat.id,
+        order_id=seat.order_id,
+        group_id=owner_group_id,
+        before={"owner_group_id": before},
+        after={"owner_group_id": owner_group_id},
+    )
 
 
 def ensure_may_assign(session: Session, actor: Actor, seat: Seat) -> None:
