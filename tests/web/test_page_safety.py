@@ -224,3 +224,25 @@ def test_the_return_queue_names_learners_only_to_those_who_may_see_the_seats(
 
     assert seat["id"][-8:] in as_refunder and "learner@example.com" not in as_refunder
     assert "learner@example.com" in as_auditor
+
+
+def test_an_admin_who_may_manage_groups_grants_the_agent_role_by_email(world: World) -> None:
+    east = world.group("East")
+    world.customer("newagent@example.com")
+    manager = world.customer("manager@example.com", permissions=["groups.manage"])
+    token = sign_in(world.client, manager)
+    form = f"/stores/{STORE}/admin/groups/{east['id']}/agents"
+
+    granted = world.client.post(
+        form, data={"csrf_token": token, "email": " NewAgent@Example.com "}, follow_redirects=False
+    )
+    unknown = world.client.post(
+        form, data={"csrf_token": token, "email": "nobody@example.com"}, follow_redirects=True
+    )
+
+    assert granted.status_code == 303
+    agents = world.ok(
+        world.client.get(world.url(f"/groups/{east['id']}/agents"), headers=world.owner.headers)
+    )
+    assert [agent["email"] for agent in agents] == ["newagent@example.com"]
+    assert "No customer with the email nobody@example.com is registered" in unknown.text

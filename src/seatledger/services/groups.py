@@ -17,6 +17,7 @@ from seatledger.db.models import AgentGrant, Customer, GroupClosure, PurchasingG
 from seatledger.db.pagination import Page, paginate
 from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
+from seatledger.domain.emails import normalize_email
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied, not_found
 from seatledger.domain.permissions import Permission
 from seatledger.services import access, audit
@@ -265,6 +266,29 @@ def grant_agent(
                 after={"customer_id": customer.id, "email": user.email},
             )
         return AgentView(customer.id, user.email, customer.name, group.id, grant.granted_at)
+
+
+def grant_agent_by_email(
+    db: Database, caller: str | None, store_slug: str, group_id: str, email: str
+) -> AgentView:
+    """``grant_agent`` for the store's customer with this address (the admin console's form);
+    needs exactly what granting needs (``groups.manage``), not the customer list's rights."""
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        _managed_group(session, store, actor, group_id)
+        address = normalize_email(email)
+        customer_id = session.scalar(
+            select(Customer.id)
+            .join(User, User.id == Customer.user_id)
+            .where(Customer.store_id == store.id, User.email == address)
+        )
+    if customer_id is None:
+        raise Invalid(
+            f"No customer with the email {address} is registered in this store: "
+            "they need to sign up first.",
+            code="unknown_customer",
+        )
+    return grant_agent(db, caller, store_slug, group_id, customer_id)
 
 
 def revoke_agent(

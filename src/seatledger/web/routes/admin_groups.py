@@ -10,7 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.domain.errors import Conflict, Invalid
-from seatledger.services import capacity, customers, group_reports, groups
+from seatledger.services import capacity, group_reports, groups
 from seatledger.services.group_reports import GroupNode
 from seatledger.web import session
 from seatledger.web.admin_support import (
@@ -229,16 +229,8 @@ def grant_agent(
     email: Annotated[str, Form(max_length=320)],
 ) -> Response:
     back = console_url(page, f"/groups/{group_id}")
-    address = email.strip()
     try:
-        found = customers.list_customers(database, page.viewer, page.slug, email=address, limit=1)
-        if not found.items:
-            raise Invalid(
-                f"No customer with the email {address} is registered in this store: "
-                "they need to sign up first.",
-                code="unknown_customer",
-            )
-        agent = groups.grant_agent(database, page.viewer, page.slug, group_id, found.items[0].id)
+        agent = groups.grant_agent_by_email(database, page.viewer, page.slug, group_id, email)
     except REFUSALS as refusal:
         return refused(request, refusal, back)
     session.flash(request, f"{agent.email} is now an agent of this group and its subgroups.")
