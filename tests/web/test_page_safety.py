@@ -246,3 +246,34 @@ def test_an_admin_who_may_manage_groups_grants_the_agent_role_by_email(world: Wo
     )
     assert [agent["email"] for agent in agents] == ["newagent@example.com"]
     assert "No customer with the email nobody@example.com is registered" in unknown.text
+
+
+def test_saving_permissions_from_a_page_opened_earlier_does_not_undo_another_grant(
+    world: World,
+) -> None:
+    clerk = world.customer("clerk@example.com")
+    manager = world.customer("manager@example.com", permissions=["store.manage", "groups.view"])
+    token = sign_in(world.client, manager)
+    page = world.client.get(f"/stores/{STORE}/admin/customers").text
+    shown = re.search(
+        rf'customers/{clerk.id}/permissions".*?name="was" value="([^"]*)"', page, re.DOTALL
+    )
+    assert shown and shown.group(1) == "none"
+    world.ok(  # meanwhile, over the API
+        world.client.put(
+            world.url(f"/admins/{clerk.id}"),
+            json={"permissions": ["seats.view"]},
+            headers=world.owner.headers,
+        ),
+        200,
+    )
+
+    stale = world.client.post(
+        f"/stores/{STORE}/admin/customers/{clerk.id}/permissions",
+        data={"csrf_token": token, "permissions": ["orders.view"], "was": shown.group(1)},
+        follow_redirects=True,
+    )
+
+    assert "changed since this page was opened; they are now: seats.view." in stale.text
+    admins = world.ok(world.client.get(world.url("/admins"), headers=world.owner.headers))
+    assert {a["email"]: a["permissions"] for a in admins}["clerk@example.com"] == ["seats.view"]

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from seatledger.db.engine import Database
 from seatledger.db.models import AdminPermission, Customer, User
+from seatledger.domain.errors import Conflict
 from seatledger.domain.permissions import Permission
 from seatledger.services import access, audit
 from seatledger.services.customers import find_customer
@@ -26,8 +27,14 @@ def set_permissions(
     store_slug: str,
     customer_id: str,
     permissions: list[Permission],
+    *,
+    expected: list[str] | None = None,
 ) -> AdminGrantView:
-    """Replace a customer's admin permissions with exactly ``permissions`` (``store.manage``)."""
+    """Replace a customer's admin permissions with exactly ``permissions`` (``store.manage``).
+
+    With ``expected`` (what a form showed), refuse when they changed meanwhile, so a page
+    opened earlier never silently undoes another admin's grant.
+    """
     wanted = sorted({Permission(p).value for p in permissions})
     with db.write() as session:
         store, actor = access.enter_store(session, caller, store_slug)
@@ -40,6 +47,13 @@ def set_permissions(
                 select(AdminPermission.permission).where(AdminPermission.customer_id == customer.id)
             )
         )
+        if expected is not None and held != sorted(set(expected)):
+            now = ", ".join(held) or "none"
+            raise Conflict(
+                f"The admin permissions of {user.email} changed since this page was opened; "
+                f"they are now: {now}. Check them and save again.",
+                code="permissions_changed",
+            )
         if held != wanted:
             session.execute(
                 delete(AdminPermission).where(AdminPermission.customer_id == customer.id)

@@ -107,6 +107,7 @@ def set_permissions(
     database: DatabaseDep,
     customer_id: str,
     permissions: Annotated[list[str] | None, Form(max_length=64)] = None,
+    was: Annotated[str | None, Form(max_length=2000)] = None,  # as shown: "a,b" or "none"
     back: BackField = "",
 ) -> Response:
     target = back_or(page, back, "/customers")
@@ -117,7 +118,12 @@ def set_permissions(
         return redirect(target)
     try:
         grant = admins.set_permissions(
-            database, page.viewer, page.slug, customer_id, [Permission(p) for p in wanted]
+            database,
+            page.viewer,
+            page.slug,
+            customer_id,
+            [Permission(p) for p in wanted],
+            expected=None if was is None else [p for p in was.split(",") if p != "none"],
         )
     except REFUSALS as refusal:
         return refused(request, refusal, target)
