@@ -105,6 +105,7 @@ def _environment(*, autoescape: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the package: no stat() per email sent
     )
     environment.filters["when"] = format_when
     environment.filters["pluralize"] = pluralize

@@ -28,7 +28,7 @@ _TOKEN = select(ApiToken.user_id, ApiToken.expires_at).where(
 
 def authenticate_token(db: Database, token: str) -> str:
     """The id of the user holding this unexpired API token; 401 ``invalid_token`` otherwise."""
-    with db.engine.connect() as connection:  # one read; closing the connection rolls it back
+    with db.read_once() as connection:
         row = connection.execute(_TOKEN, {"token_hash": hash_token(token)}).first()
     if row is None or row.expires_at <= utcnow():
         raise Unauthenticated(

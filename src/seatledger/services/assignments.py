@@ -460,7 +460,10 @@ def transfer_seat(
             course_sku = course_product.sku if course_product else None
         unassign(session, store, actor, seat, outcome=outcome, reason="transfer")
         if mode == "instant":
-            assign_instantly(session, store, actor, seat, email=email, course_sku=course_sku)
+            session.flush()  # the unassign's ORM changes go out before the Core statements
+            assign_instantly(
+                session.connection(), store, actor, seat, email=email, course_sku=course_sku
+            )
         else:
             send_link(
                 session, store, actor, seat, email=email, base_url=base_url, course_sku=course_sku

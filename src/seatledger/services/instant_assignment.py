@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,7 +57,7 @@ class InstantAssignment:
 
 
 def assign_instantly(
-    session: Session,
+    connection: Connection,
     store: Store | access.StoreRef,
     actor: Actor,
     seat: Any,
@@ -68,10 +68,9 @@ def assign_instantly(
 ) -> InstantAssignment:
     """Rule 14: the seat goes to an existing customer at once, as a live enrollment.
 
-    ``seat`` is a loaded ``Seat`` (kept in step) or a row of ``visible_seat_core``.
+    ``seat`` is a loaded ``Seat`` (kept in step) or a row of ``visible_seat_core``; a caller
+    working through an ORM session flushes it and passes ``session.connection()``.
     """
-    session.flush()  # what the transaction did through the ORM goes out first
-    connection = session.connection()
     address = normalize_email(email)
     learner = connection.execute(_LEARNER, {"store_id": store.id, "email": address}).first()
     if learner is None:
@@ -87,7 +86,7 @@ def assign_instantly(
             f"Choose the course for this seat: one of {', '.join(course.options)}.",
             code="course_required",
         )
-    group = group_choice(session, store, actor, owner_group_id)
+    group = _group_choice(connection, store, actor, owner_group_id)
     to_group = seat.owner_group_id if group is seat_writes.UNCHANGED else group
     status = seat_writes.transition(connection, seat, SeatMove.ASSIGN, owner_group_id=group)
     course_product = (
@@ -160,6 +159,16 @@ def assign_instantly(
     return InstantAssignment(status.value, to_group, assignment, enrollment_id)
 
 
+def _group_choice(
+    connection: Connection, store: Any, actor: Actor, owner_group_id: str | None
+) -> Any:
+    if owner_group_id is None:
+        return seat_writes.UNCHANGED
+    # Rare (the call names an owner group): the ORM checks, in this transaction.
+    with Session(bind=connection) as session:
+        return group_choice(session, store, actor, owner_group_id)
+
+
 def _enroll(
     connection: Any,
     seat: Any,
@@ -203,13 +212,12 @@ def assign_seat(
 ) -> SeatView:
     """Give an available seat to an existing customer at once (404 if invisible, 403 if only
     seen); the answer is built from what the transaction read and wrote."""
-    with db.write() as session:
-        connection = session.connection()
+    with db.write_core() as connection:
         store, actor = access.enter_store_core(connection, caller, store_slug)
         seat = visible_seat_core(connection, store.id, actor, seat_id)
         ensure_may_assign(connection, actor, seat)
         done = assign_instantly(
-            session,
+            connection,
             store,
             actor,
             seat,
