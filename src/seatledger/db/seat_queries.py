@@ -11,6 +11,7 @@ from sqlalchemy import (
     bindparam,
     false,
     func,
+    literal_column,
     or_,
     select,
     true,
@@ -46,8 +47,10 @@ def reachable_by(customer_id: str | BindParameter[str]) -> ColumnElement[bool]:
     )
 
 
-# One seat of a store with its product's sku and its order's currency, for use cases that run
-# on a Core connection (docs/adr/0014); built once for each of the two kinds of viewer.
+_COMMA: Any = literal_column("','")
+# One seat of a store with its product's sku, its order's currency and its owner group's
+# lineage, for use cases that run on a Core connection (docs/adr/0014); built once for each
+# of the two kinds of viewer.
 _SEAT_ROW = (
     select(
         Seat.id,
@@ -64,6 +67,11 @@ _SEAT_ROW = (
         Seat.updated_at,
         Product.sku,
         Order.currency,
+        # the owner group and its ancestors, comma-separated (for ensure_may_assign)
+        select(func.aggregate_strings(GroupClosure.ancestor_id, _COMMA))
+        .where(GroupClosure.descendant_id == Seat.owner_group_id)
+        .scalar_subquery()
+        .label("lineage"),
     )
     .join(Product, Product.id == Seat.product_id)
     .join(Order, Order.id == Seat.order_id)

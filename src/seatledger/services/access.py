@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy import Connection, and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
@@ -62,16 +62,18 @@ def enter_store(session: Session, caller: str | None, store_slug: str) -> StoreA
 
 # The caller's standing in one query: their user, their customer record in the store, and
 # that customer's admin permissions and agent grants folded into comma-separated lists (ids
-# and permission names hold no commas).
+# and permission names hold no commas). The separator is written into the SQL, not bound
+# at each execution.
+_COMMA: Any = literal_column("','")
 _STANDING = (
     User.id.label("user_id"),
     User.is_owner,
     Customer.id.label("customer_id"),
-    select(func.aggregate_strings(AdminPermission.permission, ","))
+    select(func.aggregate_strings(AdminPermission.permission, _COMMA))
     .where(AdminPermission.customer_id == Customer.id)
     .scalar_subquery()
     .label("permissions"),
-    select(func.aggregate_strings(AgentGrant.group_id, ","))
+    select(func.aggregate_strings(AgentGrant.group_id, _COMMA))
     .where(AgentGrant.customer_id == Customer.id)
     .scalar_subquery()
     .label("grants"),

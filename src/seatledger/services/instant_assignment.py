@@ -215,7 +215,8 @@ def assign_seat(
     with db.write_core() as connection:
         store, actor = access.enter_store_core(connection, caller, store_slug)
         seat = visible_seat_core(connection, store.id, actor, seat_id)
-        ensure_may_assign(connection, actor, seat)
+        lineage = seat.lineage.split(",") if seat.lineage else []
+        ensure_may_assign(connection, actor, seat, lineage=lineage)
         done = assign_instantly(
             connection,
             store,

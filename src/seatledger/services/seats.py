@@ -137,7 +137,8 @@ def visible_seat(session: Session, store: Store, actor: Actor, seat_id: str) -> 
 
 
 def visible_seat_core(connection: Connection, store_id: str, actor: Actor, seat_id: str) -> Any:
-    """``visible_seat`` on a Core connection: the seat as a row, with its order's currency."""
+    """``visible_seat`` on a Core connection: the seat as a row, with its product's sku, its
+    order's currency and its owner group's lineage."""
     access.require_customer(actor)
     if actor.has(Permission.SEATS_VIEW):
         statement, params = seat_queries.SEAT_ROW_FOR_VIEWERS, {}
@@ -237,14 +238,24 @@ def set_owner_group(
         return seat_view(session, seat)
 
 
-def ensure_may_assign(session: Session | Connection, actor: Actor, seat: Seat | Any) -> None:
-    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``."""
+def ensure_may_assign(
+    session: Session | Connection,
+    actor: Actor,
+    seat: Seat | Any,
+    *,
+    lineage: list[str] | None = None,
+) -> None:
+    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``.
+
+    ``lineage``: the owner group and its ancestors when the caller read them already.
+    """
     if actor.has(Permission.SEATS_MANAGE):
         return
     if seat.owner_group_id is None:
         allowed = seat.buyer_id == actor.customer_id
     else:
-        lineage = group_closure.lineage(session, seat.owner_group_id)
+        if lineage is None:
+            lineage = group_closure.lineage(session, seat.owner_group_id)
         allowed = group_tree.is_agent_of(lineage, actor.agent_grant_group_ids)
     if not allowed:
         raise PermissionDenied(
