@@ -183,7 +183,7 @@ def bench_single(backend: str) -> None:
             def client_loop(index: int) -> None:
                 with httpx.Client(base_url=base, timeout=30) as client:
                     headers = token_for(client, "agent@example.com")
-                    ready.wait()
+                    ready.wait(timeout=120)  # a client that failed to sign in breaks it
                     mine: list[float] = []
                     for n in range(PER_CLIENT):
                         k = index * PER_CLIENT + n
