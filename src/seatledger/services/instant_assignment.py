@@ -239,7 +239,7 @@ def assign_seat(
         buyer_id=seat.buyer_id,
         redeem_by=seat.redeem_by,
         created_at=seat.created_at,
-        updated_at=seat.updated_at,  # as read, like every seat answer of a write use case
+        updated_at=seat.updated_at,  # as read before the move, as it always answered (ADR 0014)
         assignment=done.assignment,
         enrollment_id=done.enrollment_id,
     )
