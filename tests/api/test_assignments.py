@@ -90,6 +90,47 @@ def test_a_live_enrollment_in_the_course_blocks_a_second_seat(world: World, shop
     assert len(enrollments(world, shop["learner"])) == 1
 
 
+def test_a_refused_enrollment_leaves_no_trace(world: World, shop: dict) -> None:
+    """The seat move, counters, assignment, audit event and mail all roll back together."""
+    world.act(shop["agent"], shop["seats"][0], "assign", {"email": "learner@example.com"})
+    before = (
+        capacity(world, shop["agent"], shop["east"]["id"]),
+        world.audit_count(),
+        len(world.mails_to("learner@example.com")),
+    )
+
+    response = world.act(
+        shop["agent"], shop["seats"][1], "assign", {"email": "learner@example.com"}
+    )
+
+    assert (response.status_code, error_code(response)) == (409, "already_enrolled")
+    after = (
+        capacity(world, shop["agent"], shop["east"]["id"]),
+        world.audit_count(),
+        len(world.mails_to("learner@example.com")),
+    )
+    assert after == before
+    assert world.seat(shop["agent"], shop["seats"][1])["assignment"] is None
+
+
+def test_the_answer_is_the_seat_as_read_back(world: World, shop: dict) -> None:
+    """Built from what the transaction holds; ``updated_at`` is the seat's as read before
+    the move (docs/adr/0014)."""
+    seat_id = shop["open_seats"][0]
+    before = world.seat(shop["agent"], seat_id)
+
+    response = world.act(
+        shop["agent"], seat_id, "assign", {"email": "learner@example.com", "course_sku": "GO101"}
+    )
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    read_back = world.seat(shop["agent"], seat_id)
+    assert answer["updated_at"] == before["updated_at"]
+    assert {**answer, "updated_at": None} == {**read_back, "updated_at": None}
+    assert answer["assignment"]["course_sku"] == "GO101"
+
+
 def test_only_available_seats_can_be_assigned(world: World, shop: dict) -> None:
     world.act(shop["agent"], shop["seats"][0], "assign", {"email": "learner@example.com"})
     other = world.customer()

@@ -66,14 +66,18 @@ def create_app(
     app.state.database = database or Database(settings.database_url)
     app.state.start_workers = start_workers
     errors.install(app)
+    # FastAPI tries routes in this order, every one of them, on every request. Seats and
+    # assignments come early because the single assignment is the busiest write (docs/adr/0014);
+    # no path of theirs can match a route of the routers they now precede, and between the
+    # two the order is unchanged (seats' /{seat_id} before /bulk-assign).
     for module in (
         auth,
+        seats,
+        assignments,
         stores,
         groups,
         catalog,
         orders,
-        seats,
-        assignments,
         redemption,
         returns,
         audit,

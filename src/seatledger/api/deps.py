@@ -16,11 +16,13 @@ from seatledger.services import access
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token.")
 
 
-def get_database(request: Request) -> Database:
+# Plain lookups, declared async so FastAPI calls them on the event loop instead of handing
+# each to a worker thread (docs/adr/0014).
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

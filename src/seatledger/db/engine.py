@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +47,23 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def write_core(self) -> Iterator[Connection]:
+        """``write()`` on a bare Core connection, for a hot use case made of statements built
+        once (docs/adr/0014): the same writer turn, ``BEGIN IMMEDIATE``, commit or rollback."""
+        with self._writer_turn(), self.engine.connect() as connection:
+            connection.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def read_once(self) -> Iterator[Connection]:
+        """A Core connection for a single read statement. On SQLite no transaction is opened
+        around it (one statement reads one consistent snapshot); closing it ends everything."""
+        with self.engine.connect() as connection:
+            connection.execution_options(sqlite_begin=None)
+            yield connection
 
     @contextmanager
     def _writer_turn(self) -> Iterator[None]:
@@ -98,4 +115,6 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+        begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+        if begin is not None:  # None: statements run on their own (Database.read_once)
+            connection.exec_driver_sql(begin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.models import GroupClosure, PurchasingGroup, Store
@@ -15,14 +15,17 @@ def lock_tree(session: Session, store_id: str) -> None:
     session.execute(select(Store.id).where(Store.id == store_id).with_for_update())
 
 
-def lineage(session: Session, group_id: str) -> list[str]:
+# Built once: read on every agent's seat action, so no statement building or cache-key work.
+_LINEAGE = (
+    select(GroupClosure.ancestor_id)
+    .where(GroupClosure.descendant_id == bindparam("group_id"))
+    .order_by(GroupClosure.depth)
+)
+
+
+def lineage(executor: Session | Connection, group_id: str) -> list[str]:
     """The group, its parent, ... up to the root."""
-    rows = session.execute(
-        select(GroupClosure.ancestor_id)
-        .where(GroupClosure.descendant_id == group_id)
-        .order_by(GroupClosure.depth)
-    )
-    return [row[0] for row in rows]
+    return [row[0] for row in executor.execute(_LINEAGE, {"group_id": group_id})]
 
 
 def subtree_ids(session: Session, group_id: str) -> list[str]:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,19 @@ from seatledger.db.models import PurchasingGroup, Seat, SeatCount
 Key = tuple[str | None, str, str]  # (owner group, product, status)
 
 
-def apply(session: Session, deltas: Counter[Key] | dict[Key, int]) -> None:
+def _upsert(dialect: Any) -> Any:
+    statement = dialect.insert(SeatCount)
+    return statement.on_conflict_do_update(
+        index_elements=["group_id", "product_id", "status"],
+        set_={"seats": SeatCount.seats + statement.excluded.seats},
+    )
+
+
+# Built once: every seat write runs one of these.
+_POSTGRESQL_UPSERT, _SQLITE_UPSERT = _upsert(postgresql), _upsert(sqlite)
+
+
+def apply(executor: Session | Connection, deltas: Counter[Key] | dict[Key, int]) -> None:
     """Add ``deltas`` to the counters (negative numbers take away)."""
     rows = [
         {"group_id": group, "product_id": product, "status": status, "seats": change}
@@ -31,13 +43,9 @@ def apply(session: Session, deltas: Counter[Key] | dict[Key, int]) -> None:
     ]
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SeatCount)
-    statement = statement.on_conflict_do_update(
-        index_elements=["group_id", "product_id", "status"],
-        set_={"seats": SeatCount.seats + statement.excluded.seats},
-    )
-    session.execute(statement, rows)
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    postgres = bind.dialect.name == "postgresql"
+    executor.execute(_POSTGRESQL_UPSERT if postgres else _SQLITE_UPSERT, rows)
 
 
 def moved(

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
-from seatledger.db.models import AgentGrant, GroupClosure, Product, Seat, SeatCount
+from seatledger.db.models import AgentGrant, GroupClosure, Order, Product, Seat, SeatCount
 from seatledger.domain.actor import Actor
 from seatledger.domain.permissions import Permission
 
@@ -19,15 +30,55 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
         return true()
     if actor.customer_id is None:
         return false()
+    return reachable_by(actor.customer_id)
+
+
+def reachable_by(customer_id: str | BindParameter[str]) -> ColumnElement[bool]:
+    """The seats of the customer's agent groups and their descendants, and the ungrouped seats
+    of orders the customer bought: what a customer without ``seats.view`` sees."""
     reach = select(GroupClosure.descendant_id).where(
         GroupClosure.ancestor_id.in_(
-            select(AgentGrant.group_id).where(AgentGrant.customer_id == actor.customer_id)
+            select(AgentGrant.group_id).where(AgentGrant.customer_id == customer_id)
         )
     )
     return or_(
         Seat.owner_group_id.in_(reach),
-        and_(Seat.owner_group_id.is_(None), Seat.buyer_id == actor.customer_id),
+        and_(Seat.owner_group_id.is_(None), Seat.buyer_id == customer_id),
     )
+
+
+_COMMA: Any = literal_column("','")
+# One seat of a store with its product's sku, its order's currency and its owner group's
+# lineage, for use cases that run on a Core connection (docs/adr/0014); built once for each
+# of the two kinds of viewer.
+_SEAT_ROW = (
+    select(
+        Seat.id,
+        Seat.store_id,
+        Seat.order_id,
+        Seat.order_line_id,
+        Seat.product_id,
+        Seat.buyer_id,
+        Seat.owner_group_id,
+        Seat.price_minor,
+        Seat.status,
+        Seat.redeem_by,
+        Seat.created_at,
+        Seat.updated_at,
+        Product.sku,
+        Order.currency,
+        # the owner group and its ancestors, comma-separated (for ensure_may_assign)
+        select(func.aggregate_strings(GroupClosure.ancestor_id, _COMMA))
+        .where(GroupClosure.descendant_id == Seat.owner_group_id)
+        .scalar_subquery()
+        .label("lineage"),
+    )
+    .join(Product, Product.id == Seat.product_id)
+    .join(Order, Order.id == Seat.order_id)
+    .where(Seat.id == bindparam("seat_id"), Seat.store_id == bindparam("store_id"))
+)
+SEAT_ROW_FOR_VIEWERS = _SEAT_ROW  # callers holding seats.view
+SEAT_ROW_FOR_CUSTOMER = _SEAT_ROW.where(reachable_by(bindparam("customer_id")))
 
 
 def capacity_counts(session: Session, group_ids: Any) -> list[tuple[str, str, str, int]]:

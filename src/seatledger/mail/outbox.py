@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import new_id, utcnow
@@ -104,6 +105,7 @@ def _environment(*, autoescape: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the package: no stat() per email sent
     )
     environment.filters["when"] = format_when
     environment.filters["pluralize"] = pluralize
@@ -158,19 +160,38 @@ def queue_email(
 
     The row commits, or rolls back, with the caller's change; the mail worker delivers it.
     """
-    rendered = render_email(template, context)
-    now = utcnow()
-    message = OutboxMessage(
-        id=new_id(),
-        store_id=store_id,
-        template=template,
-        to_address=normalize_email(to),
-        subject=rendered.subject,
-        text_body=rendered.text,
-        html_body=rendered.html,
-        created_at=now,
-        attempts=0,
-        next_attempt_at=now,
-    )
+    message = OutboxMessage(**_row(store_id, to, template, context))
     session.add(message)
     return message
+
+
+_INSERT = insert(OutboxMessage)
+
+
+def queue_email_core(
+    connection: Connection,
+    *,
+    store_id: str | None,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+) -> None:
+    """``queue_email`` for a use case on a Core connection: the same row, inserted at once."""
+    connection.execute(_INSERT, _row(store_id, to, template, context))
+
+
+def _row(store_id: str | None, to: str, template: str, context: dict[str, Any]) -> dict[str, Any]:
+    rendered = render_email(template, context)
+    now = utcnow()
+    return {
+        "id": new_id(),
+        "store_id": store_id,
+        "template": template,
+        "to_address": normalize_email(to),
+        "subject": rendered.subject,
+        "text_body": rendered.text,
+        "html_body": rendered.html,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }

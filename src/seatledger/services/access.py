@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Connection, and_, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
@@ -20,14 +20,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Statements built once (docs/adr/0014): every authenticated request runs them.
+_TOKEN = select(ApiToken.user_id, ApiToken.expires_at).where(
+    ApiToken.token_hash == bindparam("token_hash")
+)
+
+
 def authenticate_token(db: Database, token: str) -> str:
     """The id of the user holding this unexpired API token; 401 ``invalid_token`` otherwise."""
-    with db.read() as session:
-        row = session.execute(
-            select(ApiToken.user_id, ApiToken.expires_at).where(
-                ApiToken.token_hash == hash_token(token)
-            )
-        ).first()
+    with db.read_once() as connection:
+        row = connection.execute(_TOKEN, {"token_hash": hash_token(token)}).first()
     if row is None or row.expires_at <= utcnow():
         raise Unauthenticated(
             "The API token is unknown or has expired: ask for a new one at /api/v1/auth/token.",
@@ -39,8 +41,12 @@ def authenticate_token(db: Database, token: str) -> str:
 def find_store(session: Session, store_slug: str) -> Store:
     store = session.scalar(select(Store).where(Store.slug == store_slug))
     if store is None:
-        raise NotFound(f"No store with slug '{store_slug}' exists.", code="store_not_found")
+        raise _store_not_found(store_slug)
     return store
+
+
+def _store_not_found(store_slug: str) -> NotFound:
+    return NotFound(f"No store with slug '{store_slug}' exists.", code="store_not_found")
 
 
 class StoreAccess(NamedTuple):
@@ -54,32 +60,86 @@ def enter_store(session: Session, caller: str | None, store_slug: str) -> StoreA
     return StoreAccess(store, actor_in_store(session, caller, store.id))
 
 
+# The caller's standing in one query: their user, their customer record in the store, and
+# that customer's admin permissions and agent grants folded into comma-separated lists (ids
+# and permission names hold no commas). The separator is written into the SQL, not bound
+# at each execution.
+_COMMA: Any = literal_column("','")
+_STANDING = (
+    User.id.label("user_id"),
+    User.is_owner,
+    Customer.id.label("customer_id"),
+    select(func.aggregate_strings(AdminPermission.permission, _COMMA))
+    .where(AdminPermission.customer_id == Customer.id)
+    .scalar_subquery()
+    .label("permissions"),
+    select(func.aggregate_strings(AgentGrant.group_id, _COMMA))
+    .where(AgentGrant.customer_id == Customer.id)
+    .scalar_subquery()
+    .label("grants"),
+)
+_ACTOR_IN_STORE = (
+    select(*_STANDING)
+    .select_from(User)
+    .outerjoin(
+        Customer, and_(Customer.user_id == User.id, Customer.store_id == bindparam("store_id"))
+    )
+    .where(User.id == bindparam("user_id"))
+)
+_STORE_AND_ACTOR = (
+    select(Store.id.label("store_id"), Store.name.label("store_name"), *_STANDING)
+    .select_from(Store)
+    .outerjoin(User, User.id == bindparam("user_id"))
+    .outerjoin(Customer, and_(Customer.user_id == User.id, Customer.store_id == Store.id))
+    .where(Store.slug == bindparam("store_slug"))
+)
+
+
 def actor_in_store(session: Session, caller: str | None, store_id: str) -> Actor:
     if caller is None:
         return ANONYMOUS
-    user = session.get(User, caller)
-    if user is None:
+    row = session.execute(_ACTOR_IN_STORE, {"user_id": caller, "store_id": store_id}).first()
+    return _actor(row)
+
+
+class StoreRef(NamedTuple):
+    """What a Core use case needs of its store."""
+
+    id: str
+    name: str
+
+
+def enter_store_core(
+    connection: Connection, caller: str | None, store_slug: str
+) -> tuple[StoreRef, Actor]:
+    """``enter_store`` in one query on a Core connection: the same refusals in the same order."""
+    row = connection.execute(
+        _STORE_AND_ACTOR, {"user_id": caller, "store_slug": store_slug}
+    ).first()
+    if row is None:
+        raise _store_not_found(store_slug)
+    store = StoreRef(row.store_id, row.store_name)
+    return store, ANONYMOUS if caller is None else _actor(row if row.user_id else None)
+
+
+def _actor(row: Any) -> Actor:
+    if row is None:
         raise Unauthenticated(
             "The account behind this token no longer exists.", code="invalid_token"
         )
-    customer_id = session.scalar(
-        select(Customer.id).where(Customer.store_id == store_id, Customer.user_id == user.id)
-    )
-    if customer_id is None:
-        return Actor(user_id=user.id, is_owner=user.is_owner)
-    permissions = session.scalars(
-        select(AdminPermission.permission).where(AdminPermission.customer_id == customer_id)
-    )
-    grants = session.scalars(
-        select(AgentGrant.group_id).where(AgentGrant.customer_id == customer_id)
-    )
+    if row.customer_id is None:
+        return Actor(user_id=row.user_id, is_owner=row.is_owner)
     return Actor(
-        user_id=user.id,
-        customer_id=customer_id,
-        is_owner=user.is_owner,
-        granted_permissions=frozenset(Permission(p) for p in permissions),
-        agent_grant_group_ids=frozenset(grants),
+        user_id=row.user_id,
+        customer_id=row.customer_id,
+        is_owner=row.is_owner,
+        granted_permissions=frozenset(Permission(p) for p in _split(row.permissions)),
+        agent_grant_group_ids=frozenset(_split(row.grants)),
     )
+
+
+def _split(folded: str | None) -> list[str]:
+    return folded.split(",") if folded else []
 
 
 def require_signed_in(actor: Actor) -> None:

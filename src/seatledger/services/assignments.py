@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ from seatledger.db import seat_writes
 from seatledger.db.base import new_id, utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store, User
+from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import LIVE as LIVE_ASSIGNMENTS
 from seatledger.domain.assignments import AssignmentStatus
@@ -32,47 +31,25 @@ from seatledger.domain.enrollments import (
     OUTCOME_STATUS,
     EnrollmentStatus,
     UnassignOutcome,
-    choose_course,
     ensure_unassignable,
 )
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Conflict, PermissionDenied
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove, SeatStatus, next_status
 from seatledger.mail.outbox import queue_email
 from seatledger.services import access, audit
 from seatledger.services.access import hash_token
-from seatledger.services.catalog import option_skus_by_product
+from seatledger.services.courses import Course, course_of, product_by_sku
+from seatledger.services.instant_assignment import assign_instantly
+from seatledger.services.instant_assignment import assign_seat as assign_seat  # the use case
 from seatledger.services.seats import (
     SeatView,
-    check_group_choice,
     ensure_may_assign,
+    group_choice,
     seat_view,
     visible_seat,
 )
 from seatledger.services.stores import settings_of
-
-
-@dataclass(frozen=True)
-class Course:
-    product: Product
-    options: list[str]
-
-    def pick(self, chosen: str | None) -> str | None:
-        return choose_course(self.product.kind, self.product.sku, self.options, chosen)
-
-
-def course_of(session: Session, product_id: str) -> Course:
-    product = session.get(Product, product_id)
-    assert product is not None
-    return Course(product, option_skus_by_product(session, [product.id]).get(product.id, []))
-
-
-def product_by_sku(session: Session, store_id: str, sku: str) -> Product:
-    product = session.scalar(
-        select(Product).where(Product.store_id == store_id, Product.sku == sku)
-    )
-    assert product is not None
-    return product
 
 
 def live_assignment(session: Session, seat_id: str) -> Assignment | None:
@@ -81,15 +58,6 @@ def live_assignment(session: Session, seat_id: str) -> Assignment | None:
             Assignment.seat_id == seat_id, Assignment.status.in_(LIVE_ASSIGNMENTS)
         )
     )
-
-
-def _customer_by_email(session: Session, store_id: str, email: str) -> tuple[Customer, User] | None:
-    row = session.execute(
-        select(Customer, User)
-        .join(User, User.id == Customer.user_id)
-        .where(Customer.store_id == store_id, User.email == email)
-    ).first()
-    return (row[0], row[1]) if row else None
 
 
 def _record(
@@ -140,93 +108,6 @@ def enroll(
     return enrollment
 
 
-def _choose_group(session: Session, store: Store, actor: Actor, owner_group_id: str | None) -> Any:
-    if owner_group_id is None:
-        return seat_writes.UNCHANGED
-    check_group_choice(session, store, actor, owner_group_id)
-    return owner_group_id
-
-
-def assign_instantly(
-    session: Session,
-    store: Store,
-    actor: Actor,
-    seat: Seat,
-    *,
-    email: str,
-    owner_group_id: str | None = None,
-    course_sku: str | None = None,
-) -> Assignment:
-    """Rule 14: the seat goes to an existing customer at once, as a live enrollment."""
-    address = normalize_email(email)
-    learner = _customer_by_email(session, store.id, address)
-    if learner is None:
-        raise Invalid(
-            f"No customer with the email {address} is registered in this store; send a "
-            "redemption link instead.",
-            code="unknown_customer",
-        )
-    course = course_of(session, seat.product_id)
-    chosen = course.pick(course_sku)
-    if chosen is None:
-        raise Invalid(
-            f"Choose the course for this seat: one of {', '.join(course.options)}.",
-            code="course_required",
-        )
-    group = _choose_group(session, store, actor, owner_group_id)
-    seat_writes.transition(session, seat, SeatMove.ASSIGN, owner_group_id=group)
-    now = utcnow()
-    course_product = product_by_sku(session, store.id, chosen)
-    assignment = Assignment(
-        id=new_id(),
-        store_id=store.id,
-        seat_id=seat.id,
-        email=address,
-        learner_id=learner[0].id,
-        owner_group_id=seat.owner_group_id,
-        course_product_id=course_product.id,
-        mode="instant",
-        status=AssignmentStatus.REDEEMED,
-        assigned_by=actor.audit_id,
-        assigned_at=now,
-        redeemed_at=now,
-    )
-    session.add(assignment)
-    enroll(
-        session,
-        seat=seat,
-        assignment=assignment,
-        customer_id=learner[0].id,
-        course_product_id=course_product.id,
-    )
-    _record(
-        session,
-        actor,
-        seat,
-        "seat.assigned",
-        address,
-        after={
-            "status": seat.status,
-            "email": address,
-            "owner_group_id": seat.owner_group_id,
-            "course": chosen,
-            "mode": "instant",
-        },
-    )
-    queue_email(
-        session,
-        store_id=store.id,
-        to=address,
-        template="assignment_notice",
-        context={
-            "store_name": store.name,
-            "course_name": course_product.name,
-            "learner_name": learner[0].name,
-        },
-    )
-    return assignment
-
-
 def send_link(
     session: Session,
     store: Store,
@@ -243,7 +124,7 @@ def send_link(
     address = normalize_email(email)
     course = course_of(session, seat.product_id)
     chosen = course.pick(course_sku)
-    group = _choose_group(session, store, actor, owner_group_id)
+    group = group_choice(session, store, actor, owner_group_id)
     seat_writes.transition(session, seat, SeatMove.SEND_LINK, owner_group_id=group)
     token, expires_at = _new_token(store)
     course_product_id = product_by_sku(session, store.id, chosen).id if chosen else None
@@ -497,30 +378,6 @@ def _assigner_seat(
         yield session, store, actor, seat
 
 
-def assign_seat(
-    db: Database,
-    caller: str | None,
-    store_slug: str,
-    seat_id: str,
-    *,
-    email: str,
-    owner_group_id: str | None = None,
-    course_sku: str | None = None,
-) -> SeatView:
-    """Give an available seat to an existing customer at once."""
-    with _assigner_seat(db, caller, store_slug, seat_id) as (session, store, actor, seat):
-        assign_instantly(
-            session,
-            store,
-            actor,
-            seat,
-            email=email,
-            owner_group_id=owner_group_id,
-            course_sku=course_sku,
-        )
-        return seat_view(session, seat)
-
-
 def email_redemption_link(
     db: Database,
     caller: str | None,
@@ -603,7 +460,10 @@ def transfer_seat(
             course_sku = course_product.sku if course_product else None
         unassign(session, store, actor, seat, outcome=outcome, reason="transfer")
         if mode == "instant":
-            assign_instantly(session, store, actor, seat, email=email, course_sku=course_sku)
+            session.flush()  # the unassign's ORM changes go out before the Core statements
+            assign_instantly(
+                session.connection(), store, actor, seat, email=email, course_sku=course_sku
+            )
         else:
             send_link(
                 session, store, actor, seat, email=email, base_url=base_url, course_sku=course_sku

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
 from seatledger.db import seat_queries
@@ -32,18 +32,51 @@ def record(
 ) -> AuditEvent:
     """Add one audit event to the current transaction (it commits or rolls back with it)."""
     event = AuditEvent(
-        id=new_id(),  # taken now, so events sort in the order they were recorded
-        store_id=store_id,
-        actor_id=actor.audit_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        **keys,
+        **_row(store_id, actor, action, entity, entity_id, before=before, after=after, **keys)
     )
     session.add(event)
     return event
+
+
+_INSERT = insert(AuditEvent)
+
+
+def record_core(
+    connection: Connection,
+    *,
+    store_id: str | None,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **keys: str | None,
+) -> None:
+    """``record`` for a use case on a Core connection: the same row, inserted at once."""
+    connection.execute(
+        _INSERT,
+        _row(store_id, actor, action, entity, entity_id, before=before, after=after, **keys),
+    )
+
+
+def _row(
+    store_id: str | None,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str,
+    **values: Any,
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),  # taken now, so events sort in the order they were recorded
+        "store_id": store_id,
+        "actor_id": actor.audit_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        **values,
+    }
 
 
 def list_events(

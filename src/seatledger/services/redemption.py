@@ -27,7 +27,8 @@ from seatledger.domain.errors import (
 from seatledger.domain.seats import SeatMove
 from seatledger.services import audit
 from seatledger.services.access import hash_token
-from seatledger.services.assignments import course_of, enroll, product_by_sku
+from seatledger.services.assignments import enroll
+from seatledger.services.courses import course_of, product_by_sku
 from seatledger.services.enrollments import EnrollmentView, enrollment_view
 
 

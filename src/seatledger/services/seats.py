@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from seatledger.db import group_closure, seat_queries, seat_writes
@@ -135,6 +136,24 @@ def visible_seat(session: Session, store: Store, actor: Actor, seat_id: str) -> 
     return seat
 
 
+def visible_seat_core(connection: Connection, store_id: str, actor: Actor, seat_id: str) -> Any:
+    """``visible_seat`` on a Core connection: the seat as a row, with its product's sku, its
+    order's currency and its owner group's lineage."""
+    access.require_customer(actor)
+    if actor.has(Permission.SEATS_VIEW):
+        statement, params = seat_queries.SEAT_ROW_FOR_VIEWERS, {}
+    elif actor.customer_id is not None:
+        statement = seat_queries.SEAT_ROW_FOR_CUSTOMER
+        params = {"customer_id": actor.customer_id}
+    else:  # seat_queries.visible_to: sees nothing
+        raise not_found("seat", seat_id)
+    seat = connection.execute(statement, {"seat_id": seat_id, "store_id": store_id, **params})
+    row = seat.first()
+    if row is None:
+        raise not_found("seat", seat_id)
+    return row
+
+
 def list_seats(
     db: Database,
     caller: str | None,
@@ -225,14 +244,24 @@ def move_to_owner_group(
     )
 
 
-def ensure_may_assign(session: Session, actor: Actor, seat: Seat) -> None:
-    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``."""
+def ensure_may_assign(
+    session: Session | Connection,
+    actor: Actor,
+    seat: Seat | Any,
+    *,
+    lineage: list[str] | None = None,
+) -> None:
+    """Agents of the seat's group (or buyers of their own ungrouped seats) and ``seats.manage``.
+
+    ``lineage``: the owner group and its ancestors when the caller read them already.
+    """
     if actor.has(Permission.SEATS_MANAGE):
         return
     if seat.owner_group_id is None:
         allowed = seat.buyer_id == actor.customer_id
     else:
-        lineage = group_closure.lineage(session, seat.owner_group_id)
+        if lineage is None:
+            lineage = group_closure.lineage(session, seat.owner_group_id)
         allowed = group_tree.is_agent_of(lineage, actor.agent_grant_group_ids)
     if not allowed:
         raise PermissionDenied(
@@ -240,7 +269,19 @@ def ensure_may_assign(session: Session, actor: Actor, seat: Seat) -> None:
         )
 
 
-def check_group_choice(session: Session, store: Store, actor: Actor, group_id: str) -> None:
+def group_choice(
+    session: Session, store: Store | access.StoreRef, actor: Actor, owner_group_id: str | None
+) -> Any:
+    """The owner group an assigning call asks for, checked (rule 5); UNCHANGED when none."""
+    if owner_group_id is None:
+        return seat_writes.UNCHANGED
+    check_group_choice(session, store, actor, owner_group_id)
+    return owner_group_id
+
+
+def check_group_choice(
+    session: Session, store: Store | access.StoreRef, actor: Actor, group_id: str
+) -> None:
     """Rule 5: the group an assigner picks must be one they may use, and active."""
     if not actor.has(Permission.SEATS_MANAGE):
         lineage = group_closure.lineage(session, group_id)

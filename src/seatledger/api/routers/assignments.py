@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from seatledger.api.deps import CallerDep, DatabaseDep, SettingsDep
 from seatledger.api.schemas import (
@@ -49,19 +49,20 @@ def bulk_assign(
 @router.post("/{seat_id}/assign", response_model=SeatPublic)
 def assign_seat(
     store: str, seat_id: str, body: SeatAssign, database: DatabaseDep, caller: CallerDep
-) -> SeatPublic:
+) -> Response:
     """Give an available seat to an existing customer at once."""
-    return _seat(
-        assignments.assign_seat(
-            database,
-            caller,
-            store,
-            seat_id,
-            email=body.email,
-            owner_group_id=body.owner_group_id,
-            course_sku=body.course_sku,
-        )
+    view = assignments.assign_seat(
+        database,
+        caller,
+        store,
+        seat_id,
+        email=body.email,
+        owner_group_id=body.owner_group_id,
+        course_sku=body.course_sku,
     )
+    # The same model and serializer FastAPI would use, here in the worker thread: FastAPI
+    # would otherwise validate the answer in a second trip to the thread pool (docs/adr/0014).
+    return Response(_seat(view).model_dump_json(), media_type="application/json")
 
 
 @router.post("/{seat_id}/redemption-link", response_model=SeatPublic)
