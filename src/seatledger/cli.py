@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,16 +75,26 @@ def create_owner(
     console.print(f"Owner [bold]{user.email}[/] is ready.")
 
 
+def default_workers() -> int:
+    """One server process per core plus one, so a process waiting on the disk or the writer
+    lock leaves the cores busy (docs/adr/0017-server-processes.md)."""
+    return min((os.cpu_count() or 1) + 1, 9)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Server processes (default: cores + 1).", show_default=False),
+    ] = None,
 ) -> None:
     """Serve the web UI, the API and the mail delivery worker (migrates first)."""
-    _serve(Settings(), host=host, port=port)
+    _serve(Settings(), host=host, port=port, workers=workers or default_workers())
 
 
-def _serve(settings: Settings, *, host: str, port: int) -> None:
+def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from seatledger.api.app import create_app
@@ -91,8 +102,21 @@ def _serve(settings: Settings, *, host: str, port: int) -> None:
 
     database = _database(settings)
     upgrade(database)
+    if workers == 1:
+        uvicorn.run(
+            create_app(settings, database=database, start_workers=True),
+            host=host,
+            port=port,
+            log_level="info",
+        )
+        return
+    database.dispose()
+    # Every process must sign sessions with the same key: settle it once, here.
+    os.environ["SEATLEDGER_SECRET_KEY"] = settings.effective_secret_key
     uvicorn.run(
-        create_app(settings, database=database, start_workers=True),
+        "seatledger.api.app:served_app",
+        factory=True,
+        workers=workers,
         host=host,
         port=port,
         log_level="info",
@@ -266,7 +290,7 @@ def demo(
     summary = load_demo(database, base_url=settings.base_url)
     _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
     if not load_only:
-        _serve(settings, host=host, port=port)
+        _serve(settings, host=host, port=port, workers=default_workers())
 
 
 def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) -> None:

@@ -91,3 +91,9 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def served_app() -> FastAPI:
+    """The app in each process of ``seatledger serve --workers N`` (settings from the
+    environment, with the mail and expiry workers; both are safe to run more than once)."""
+    return create_app(Settings(), start_workers=True)

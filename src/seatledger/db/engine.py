@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +29,8 @@ class Database:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         self._write_lock = threading.Lock()
+        self._writer_file = _writer_lock_path(url)
+        self._writer_fd: int | None = None
 
     @property
     def dialect(self) -> str:
@@ -67,13 +71,25 @@ class Database:
 
     @contextmanager
     def _writer_turn(self) -> Iterator[None]:
-        """On SQLite, writers of this process queue on a lock instead of SQLite's busy handler,
-        which sleeps in steps of up to 100 ms; other processes still meet ``busy_timeout``."""
+        """On SQLite, writers queue on locks instead of SQLite's busy handler, which sleeps in
+        steps of up to 100 ms: a thread lock within this process, then an advisory lock on a
+        file beside the database across processes (``serve --workers N``), which the kernel
+        hands to the next waiter as soon as it is released. Processes that do not take it
+        (another program) still meet ``busy_timeout``."""
         if not self.is_sqlite:
             yield
             return
         with self._write_lock:
-            yield
+            if self._writer_file is None:
+                yield
+                return
+            if self._writer_fd is None:
+                self._writer_fd = os.open(self._writer_file, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._writer_fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -87,6 +103,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        with self._write_lock:
+            if self._writer_fd is not None:
+                os.close(self._writer_fd)
+                self._writer_fd = None
+
+
+def _writer_lock_path(url: str) -> str | None:
+    """The file whose advisory lock orders writers across processes (file databases only)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if str(parsed.database).startswith("file:"):
+        return None
+    return os.path.abspath(str(parsed.database)) + ".writer-lock"
 
 
 def make_engine(url: str, **options: Any) -> Engine:
