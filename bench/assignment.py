@@ -154,8 +154,10 @@ def bench_single(backend: str, *, delivering_mail: bool = False) -> None:
         # A real SMTP server (aiosmtpd, discarding) in its own process, so the server's mail
         # worker delivers the assignment notices as it would live, while the clock runs.
         mail_server = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink"]
-            + ["-l", f"127.0.0.1:{smtp_port}"],
+            [
+                *(sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink"),
+                *("-l", f"127.0.0.1:{smtp_port}"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
