@@ -37,14 +37,6 @@ from seatledger.web.session import (
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
-def money(minor: int | None, currency: str = "") -> str:
-    if minor is None:
-        return ""
-    text = f"{minor / 100:,.2f}"
-    return f"{text} {currency}".strip()
-
-
-templates.env.filters["money"] = money
 templates.env.filters["urlquote"] = lambda value: quote(str(value), safe="")
 templates.env.globals["bar_segments"] = bar_segments  # the capacity bar's one folding
 
