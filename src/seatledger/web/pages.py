@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Request
@@ -33,6 +34,8 @@ from seatledger.web.session import (
     get_database,
     pop_flashes,
 )
+
+T = TypeVar("T")
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -158,6 +161,24 @@ def refused(
     return back(target, default)
 
 
+def act(
+    request: Request,
+    action: Callable[[], T],
+    *,
+    done: Callable[[T], str],
+    default: str,
+    target: str | None = None,
+) -> RedirectResponse:
+    """A form's whole answer: run the service call, then flash its refusal sentence or the
+    ``done`` sentence made from its result, and go back (``target`` if same-site)."""
+    try:
+        result = action()
+    except REFUSALS as error:
+        return refused(request, error, default, target)
+    flash(request, done(result))
+    return back(target, default)
+
+
 def sign_in_url(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     parts = request.url.path.split("/")
@@ -198,6 +219,7 @@ __all__ = [
     "CustomerPageDep",
     "StorePage",
     "StorePageDep",
+    "act",
     "back",
     "csv_download",
     "current_user",

@@ -40,7 +40,15 @@ from seatledger.web.admin_support import (
     console_url,
     group_tree,
 )
-from seatledger.web.pages import REFUSALS, CustomerPageDep, StorePage, redirect, refused, render
+from seatledger.web.pages import (
+    REFUSALS,
+    CustomerPageDep,
+    StorePage,
+    act,
+    redirect,
+    refused,
+    render,
+)
 from seatledger.web.routes import admin_groups, page_router
 from seatledger.web.session import DatabaseDep
 
@@ -179,14 +187,14 @@ def set_owner_group(
     back: BackField = "",
 ) -> Response:
     target = back_or(page, back, "/seats")
-    try:
-        seat = seats.set_owner_group(
+    return act(
+        request,
+        lambda: seats.set_owner_group(
             database, page.viewer, page.slug, seat_id, owner_group_id.strip()
-        )
-    except REFUSALS as refusal:
-        return refused(request, refusal, target)
-    session.flash(request, f"Seat {seat.id} ({seat.sku}) now belongs to its owner group.")
-    return redirect(target)
+        ),
+        done=lambda seat: f"Seat {seat.id} ({seat.sku}) now belongs to its owner group.",
+        default=target,
+    )
 
 
 @router.post("/stores/{store}/admin/seats/by-order/{order_id}/owner-group")
@@ -199,15 +207,17 @@ def set_owner_group_of_order(
     back: BackField = "",
 ) -> Response:
     target = back_or(page, back, "/seats")
-    try:
-        result = owner_groups.set_owner_group_of_order(
+    return act(
+        request,
+        lambda: owner_groups.set_owner_group_of_order(
             database, page.viewer, page.slug, order_id, owner_group_id.strip()
-        )
-    except REFUSALS as refusal:
-        return refused(request, refusal, target)
-    count = len(result.seat_ids)
-    session.flash(request, f"{count} seat{'s' if count != 1 else ''} now belong to the group.")
-    return redirect(target)
+        ),
+        done=lambda result: (
+            f"{len(result.seat_ids)} seat{'s' if len(result.seat_ids) != 1 else ''} now "
+            "belong to the group."
+        ),
+        default=target,
+    )
 
 
 # Audit trail -------------------------------------------------------------------------------

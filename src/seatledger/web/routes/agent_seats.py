@@ -16,9 +16,8 @@ from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.seats import SeatStatus
 from seatledger.services import agent_portal, assignments, catalog, seats
-from seatledger.web import session
 from seatledger.web.agent_support import base_url
-from seatledger.web.pages import REFUSALS, CustomerPageDep, back, refused, render
+from seatledger.web.pages import CustomerPageDep, act, refused, render
 from seatledger.web.routes import page_router
 from seatledger.web.session import DatabaseDep
 
@@ -27,6 +26,11 @@ router = page_router()  # CSRF checked even if this router is ever included on i
 EmailField = Annotated[str, Form(max_length=320)]
 Text = Annotated[str, Form(max_length=2000)]
 PAGE_SIZE = 25
+
+
+def _learner(view: seats.SeatView) -> str:
+    """The address the service recorded (normalized), for the success sentence."""
+    return view.assignment.email if view.assignment else "the learner"
 
 
 def _seats_url(page: CustomerPageDep) -> str:
@@ -82,8 +86,9 @@ def assign_now(
     owner_group_id: Text = "",
     next: Text = "",
 ) -> Response:
-    try:
-        assignments.assign_seat(
+    return act(
+        request,
+        lambda: assignments.assign_seat(
             database,
             page.viewer,
             page.slug,
@@ -91,11 +96,11 @@ def assign_now(
             email=email,
             owner_group_id=owner_group_id or None,
             course_sku=course_sku or None,
-        )
-    except REFUSALS as error:
-        return refused(request, error, _seats_url(page), next)
-    session.flash(request, f"The seat is assigned to {email.strip().lower()}.")
-    return back(next, _seats_url(page))
+        ),
+        done=lambda view: f"The seat is assigned to {_learner(view)}.",
+        default=_seats_url(page),
+        target=next,
+    )
 
 
 @router.post("/seats/{seat_id}/link")
@@ -110,8 +115,9 @@ def email_link(
     owner_group_id: Text = "",
     next: Text = "",
 ) -> Response:
-    try:
-        assignments.email_redemption_link(
+    return act(
+        request,
+        lambda: assignments.email_redemption_link(
             database,
             page.viewer,
             page.slug,
@@ -121,11 +127,11 @@ def email_link(
             message=message.strip() or None,
             owner_group_id=owner_group_id or None,
             course_sku=course_sku or None,
-        )
-    except REFUSALS as error:
-        return refused(request, error, _seats_url(page), next)
-    session.flash(request, f"A redemption link is on its way to {email.strip().lower()}.")
-    return back(next, _seats_url(page))
+        ),
+        done=lambda view: f"A redemption link is on its way to {_learner(view)}.",
+        default=_seats_url(page),
+        target=next,
+    )
 
 
 @router.post("/seats/{seat_id}/resend")
@@ -136,15 +142,17 @@ def resend_link(
     seat_id: str,
     next: Text = "",
 ) -> Response:
-    try:
-        view = assignments.resend_redemption_link(
+    return act(
+        request,
+        lambda: assignments.resend_redemption_link(
             database, page.viewer, page.slug, seat_id, base_url=base_url(request)
-        )
-    except REFUSALS as error:
-        return refused(request, error, _seats_url(page), next)
-    email = view.assignment.email if view.assignment else "the learner"
-    session.flash(request, f"A fresh link is on its way to {email}; the old one no longer works.")
-    return back(next, _seats_url(page))
+        ),
+        done=lambda view: (
+            f"A fresh link is on its way to {_learner(view)}; the old one no longer works."
+        ),
+        default=_seats_url(page),
+        target=next,
+    )
 
 
 @router.post("/seats/{seat_id}/cancel-link")
@@ -155,12 +163,13 @@ def cancel_link(
     seat_id: str,
     next: Text = "",
 ) -> Response:
-    try:
-        assignments.cancel_redemption_link(database, page.viewer, page.slug, seat_id)
-    except REFUSALS as error:
-        return refused(request, error, _seats_url(page), next)
-    session.flash(request, "The link is cancelled; the seat is available again.")
-    return back(next, _seats_url(page))
+    return act(
+        request,
+        lambda: assignments.cancel_redemption_link(database, page.viewer, page.slug, seat_id),
+        done=lambda _: "The link is cancelled; the seat is available again.",
+        default=_seats_url(page),
+        target=next,
+    )
 
 
 @router.post("/seats/{seat_id}/unassign")
@@ -180,16 +189,17 @@ def unassign(
             _seats_url(page),
             next,
         )
-    try:
-        assignments.unassign_seat(
+    return act(
+        request,
+        lambda: assignments.unassign_seat(
             database,
             page.viewer,
             page.slug,
             seat_id,
             outcome=UnassignOutcome(outcome),
             reason=reason.strip() or None,
-        )
-    except REFUSALS as error:
-        return refused(request, error, _seats_url(page), next)
-    session.flash(request, "The seat is unassigned and available again.")
-    return back(next, _seats_url(page))
+        ),
+        done=lambda _: "The seat is unassigned and available again.",
+        default=_seats_url(page),
+        target=next,
+    )
