@@ -21,9 +21,9 @@ from seatledger.web.admin_support import (
     group_tree,
 )
 from seatledger.web.pages import (
-    REFUSALS,
     CustomerPageDep,
     StorePage,
+    act,
     csv_download,
     redirect,
     refused,
@@ -168,12 +168,12 @@ def _change_group(
     done: str,
     **change: Any,
 ) -> Response:
-    try:
-        groups.update_group(database, page.viewer, page.slug, group_id, **change)
-    except REFUSALS as refusal:
-        return refused(request, refusal, console_url(page, f"/groups/{group_id}"))
-    session.flash(request, done)
-    return redirect(console_url(page, f"/groups/{group_id}"))
+    return act(
+        request,
+        lambda: groups.update_group(database, page.viewer, page.slug, group_id, **change),
+        done=lambda _: done,
+        default=console_url(page, f"/groups/{group_id}"),
+    )
 
 
 @router.post("/stores/{store}/admin/groups/{group_id}/rename")
@@ -228,22 +228,21 @@ def grant_agent(
     group_id: str,
     email: Annotated[str, Form(max_length=320)],
 ) -> Response:
-    back = console_url(page, f"/groups/{group_id}")
-    try:
-        agent = groups.grant_agent_by_email(database, page.viewer, page.slug, group_id, email)
-    except REFUSALS as refusal:
-        return refused(request, refusal, back)
-    session.flash(request, f"{agent.email} is now an agent of this group and its subgroups.")
-    return redirect(back)
+    return act(
+        request,
+        lambda: groups.grant_agent_by_email(database, page.viewer, page.slug, group_id, email),
+        done=lambda agent: f"{agent.email} is now an agent of this group and its subgroups.",
+        default=console_url(page, f"/groups/{group_id}"),
+    )
 
 
 @router.post("/stores/{store}/admin/groups/{group_id}/agents/{customer_id}/revoke")
 def revoke_agent(
     request: Request, page: CustomerPageDep, database: DatabaseDep, group_id: str, customer_id: str
 ) -> Response:
-    try:
-        groups.revoke_agent(database, page.viewer, page.slug, group_id, customer_id)
-    except REFUSALS as refusal:
-        return refused(request, refusal, console_url(page, f"/groups/{group_id}"))
-    session.flash(request, "Agent role revoked.")
-    return redirect(console_url(page, f"/groups/{group_id}"))
+    return act(
+        request,
+        lambda: groups.revoke_agent(database, page.viewer, page.slug, group_id, customer_id),
+        done=lambda _: "Agent role revoked.",
+        default=console_url(page, f"/groups/{group_id}"),
+    )
