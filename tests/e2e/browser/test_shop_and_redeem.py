@@ -82,7 +82,18 @@ def test_an_agent_buys_seats_for_their_group_by_card(page, live_store: LiveStore
     assert "Engineering" in page.locator("dl.facts").inner_text()
 
 
+def orders_of(live_store: LiveStore, email: str) -> int:
+    from seatledger.db.models import Customer, Order
+
+    with live_store.database.read() as session:
+        buyer = (
+            select(Customer.id).join(User, User.id == Customer.user_id).where(User.email == email)
+        )
+        return len(list(session.scalars(select(Order.id).where(Order.buyer_id.in_(buyer)))))
+
+
 def test_a_declined_card_keeps_the_form_and_says_why(page, live_store: LiveStore) -> None:
+    before = orders_of(live_store, AGENT_EMAIL)
     sign_in(page, live_store, AGENT_EMAIL)
     page.goto(f"/stores/{live_store.slug}/checkout?sku=PY101")
     page.get_by_label("Number of seats").fill("2")
@@ -92,6 +103,7 @@ def test_a_declined_card_keeps_the_form_and_says_why(page, live_store: LiveStore
 
     assert "declined" in page.get_by_role("alert").inner_text()
     assert page.get_by_label("Number of seats").input_value() == "2"
+    assert orders_of(live_store, AGENT_EMAIL) == before  # a declined payment leaves nothing
 
 
 def test_a_learner_opens_the_mailed_link_signs_up_and_redeems(page, live_store: LiveStore) -> None:
