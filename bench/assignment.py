@@ -38,8 +38,8 @@ from seatledger.db.base import new_ids, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Customer, Seat, User
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import orders
-from seatledger.services.passwords import hash_password
+from seatledger.services.people.passwords import hash_password
+from seatledger.services.purchasing import orders
 
 ROWS = 10_000
 WARM_UP = 100  # one small request first, as a live server would have had

@@ -25,7 +25,7 @@ from seatledger.db.base import new_ids, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Order, OrderLine, Product, Store
 from seatledger.domain.seats import SeatStatus
-from seatledger.services import capacity, groups
+from seatledger.services.organization import capacity, groups
 
 TOP_LEVEL = 10
 CHILDREN = 9

@@ -16,7 +16,9 @@ from sqlalchemy.engine import make_url
 
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
-from seatledger.services import accounts, catalog, customers, groups, stores
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, customers
+from seatledger.services.storefront import catalog, stores
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SEATLEDGER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

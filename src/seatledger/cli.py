@@ -63,7 +63,7 @@ def create_owner(
 ) -> None:
     """Create an installation owner (every permission in every store)."""
     from seatledger.db.migrate import upgrade
-    from seatledger.services import accounts
+    from seatledger.services.people import accounts
 
     database = _database(Settings())
     upgrade(database)
@@ -163,7 +163,7 @@ def expire() -> None:
     """Expire stale redemption links (seats come back) and unassigned seats past redeem-by;
     prune mail sent more than 30 days ago."""
     from seatledger.mail.worker import prune_sent
-    from seatledger.services.expiry import expire_due
+    from seatledger.services.seating.expiry import expire_due
 
     database = _database(Settings())
     report = expire_due(database)
@@ -197,7 +197,7 @@ def bulk_assign(
     """Assign seats to every learner of a CSV file: all rows or none, with a progress bar."""
     from rich.progress import Progress
 
-    from seatledger.services import bulk_assignment
+    from seatledger.services.assignment import bulk_assignment
 
     settings = Settings()
     database = _database(settings)
@@ -231,7 +231,7 @@ def bulk_assign(
 def _read_rows(csv_file: Path) -> list[Any]:
     import csv
 
-    from seatledger.services.bulk_assignment import BulkRow
+    from seatledger.services.assignment.bulk_assignment import BulkRow
 
     with csv_file.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)

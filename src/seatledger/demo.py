@@ -11,16 +11,11 @@ from seatledger.db.models import Seat, Store
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import StoreSettingsPatch
-from seatledger.services import (
-    accounts,
-    admins,
-    assignments,
-    catalog,
-    customers,
-    groups,
-    orders,
-    stores,
-)
+from seatledger.services.assignment import assignments
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, admins, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.storefront import catalog, stores
 
 DEMO_STORE = "demo"
 DEMO_PASSWORD = "demo-password"

@@ -17,7 +17,7 @@ from seatledger.config import Settings
 from seatledger.db import seat_counts
 from seatledger.db.engine import Database
 from seatledger.db.models import AuditEvent, OutboxMessage, Seat
-from seatledger.services import accounts
+from seatledger.services.people import accounts
 
 PASSWORD = "correct-horse-battery"
 STORE = "acme"

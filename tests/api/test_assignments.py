@@ -270,7 +270,7 @@ def test_expired_link_is_refused_and_the_seat_comes_back(world: World, shop: dic
     from datetime import timedelta
 
     from seatledger.db.base import utcnow
-    from seatledger.services.expiry import expire_due
+    from seatledger.services.seating.expiry import expire_due
 
     seat_id = shop["seats"][0]
     world.act(shop["agent"], seat_id, "redemption-link", {"email": "learner@example.com"})
@@ -428,7 +428,7 @@ def test_unassigned_seats_expire_after_the_redeem_window(world: World, shop: dic
     from datetime import timedelta
 
     from seatledger.db.base import utcnow
-    from seatledger.services.expiry import expire_due
+    from seatledger.services.seating.expiry import expire_due
 
     world.settings(seat_redeem_within_days=10)
     order = world.order(shop["agent"], shop["east"]["id"], quantity=2)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from seatledger.services import access
-from seatledger.services.audit_names import actor_emails
+from seatledger.queries.audit_names import actor_emails
+from seatledger.services.people import access
 from tests.api.conftest import STORE, World
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from seatledger.db.base import utcnow
 from seatledger.db.models import ApiToken
-from seatledger.services import passwords
+from seatledger.services.people import passwords
 from tests.api.conftest import PASSWORD, World, error_code
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from seatledger.domain.errors import NotFound, PermissionDenied
-from seatledger.services import access, group_reports
+from seatledger.queries import group_reports
+from seatledger.services.people import access
 from tests.api.conftest import STORE, World
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from seatledger.db.models import AuditEvent
 from seatledger.domain.errors import Conflict, NotFound, PermissionDenied
-from seatledger.services import access
-from seatledger.services.owner_groups import set_owner_group_of_order
+from seatledger.services.people import access
+from seatledger.services.seating.owner_groups import set_owner_group_of_order
 from tests.api.conftest import STORE, World
 
 

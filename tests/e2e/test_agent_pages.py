@@ -28,7 +28,10 @@ from seatledger.demo import (
 )
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.store_settings import StoreSettingsPatch
-from seatledger.services import assignments, groups, orders, stores
+from seatledger.services.assignment import assignments
+from seatledger.services.organization import groups
+from seatledger.services.purchasing import orders
+from seatledger.services.storefront import stores
 from seatledger.web.agent_support import RowsUnreadable, read_rows, write_rows
 
 AGENT = f"/stores/{DEMO_STORE}/agent"

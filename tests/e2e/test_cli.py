@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from seatledger.cli import app
 from seatledger.db.engine import Database
 from seatledger.db.migrate import current_revision, head_revision
-from seatledger.services import accounts
+from seatledger.services.people import accounts
 
 runner = CliRunner()
 

@@ -15,7 +15,10 @@ from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 from seatledger.db.models import Assignment, Seat
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import accounts, catalog, customers, groups, orders, stores
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.storefront import catalog, stores
 
 runner = CliRunner()
 PASSWORD = "cli-password"

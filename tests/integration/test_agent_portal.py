@@ -15,7 +15,7 @@ from seatledger.demo import (
     load_demo,
 )
 from seatledger.domain.seats import SeatStatus
-from seatledger.services import agent_portal
+from seatledger.queries import agent_portal
 
 
 def _user(database: Database, email: str) -> str:

@@ -12,12 +12,9 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Enrollment, OutboxMessage, Seat
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import (
-    assignments,
-    customers,
-    orders,
-    redemption,
-)
+from seatledger.services.assignment import assignments, redemption
+from seatledger.services.people import customers
+from seatledger.services.purchasing import orders
 from tests.integration.test_concurrency import PASSWORD, make_shop, race
 
 BASE_URL = "http://seatledger.test"
@@ -117,7 +114,7 @@ def test_parallel_decisions_on_one_return_request_apply_once(
     database: Database, shop: dict
 ) -> None:
     from seatledger.db.models import Order
-    from seatledger.services import returns
+    from seatledger.services.refunding import returns
 
     request = returns.request_return(
         database,

@@ -26,18 +26,12 @@ from seatledger.db.models import (
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import (
-    accounts,
-    assignments,
-    catalog,
-    customers,
-    groups,
-    orders,
-    redemption,
-    refunds,
-    returns,
-    stores,
-)
+from seatledger.services.assignment import assignments, redemption
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.refunding import refunds, returns
+from seatledger.services.storefront import catalog, stores
 
 PASSWORD = "property-password"
 BASE_URL = "http://seatledger.test"

@@ -11,7 +11,7 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Order, Seat
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import orders
+from seatledger.services.purchasing import orders
 from tests.integration.test_concurrency import make_shop, race
 
 
@@ -84,7 +84,7 @@ def test_capture_racing_cancel_leaves_either_seats_or_none(database: Database, s
 
 
 def test_parallel_refunds_of_one_seat_pay_once(database: Database, shop: dict) -> None:
-    from seatledger.services import refunds
+    from seatledger.services.refunding import refunds
 
     order = checkout(database, shop, key=None, method=PaymentMethod.TEST_CARD)
     with database.read() as session:

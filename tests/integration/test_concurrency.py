@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, AuditEvent, PurchasingGroup, User
 from seatledger.domain.errors import DomainError
-from seatledger.services import accounts, admins, catalog, customers, groups, stores
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, admins, customers
+from seatledger.services.storefront import catalog, stores
 
 PASSWORD = "parallel-password"
 

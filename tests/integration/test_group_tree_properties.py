@@ -38,7 +38,9 @@ from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, AuditEvent, GroupClosure, PurchasingGroup
 from seatledger.domain import group_tree
 from seatledger.domain.errors import Conflict, NotFound, PermissionDenied
-from seatledger.services import accounts, customers, groups, stores
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, customers
+from seatledger.services.storefront import stores
 
 PASSWORD = "correct horse battery staple"
 CUSTOMER_COUNT = 3

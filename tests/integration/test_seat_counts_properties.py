@@ -15,7 +15,11 @@ from seatledger.db.models import Seat, Store
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.store_settings import StoreSettingsPatch
-from seatledger.services import accounts, catalog, customers, groups, orders, seats, stores
+from seatledger.services.organization import groups
+from seatledger.services.people import accounts, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.seating import seats
+from seatledger.services.storefront import catalog, stores
 
 PASSWORD = "property-password"
 _stores = itertools.count(1)

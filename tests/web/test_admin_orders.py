@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from seatledger.domain.errors import PermissionDenied
 from seatledger.domain.orders import PaymentStatus
-from seatledger.services import access, order_desk, return_queue
+from seatledger.queries import order_desk, return_queue
+from seatledger.services.people import access
 from tests.api.conftest import PASSWORD, STORE, Person, World
 
 ORDERS = f"/stores/{STORE}/admin/orders"

@@ -25,7 +25,7 @@ from seatledger.api.routers import (
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
-from seatledger.services.expiry import ExpiryWorker
+from seatledger.services.seating.expiry import ExpiryWorker
 from seatledger.web import install as install_web
 
 

@@ -11,7 +11,7 @@ from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.db.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from seatledger.domain.errors import Unauthenticated
-from seatledger.services import access
+from seatledger.services.people import access
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token.")
 

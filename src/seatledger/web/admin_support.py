@@ -10,8 +10,8 @@ from fastapi import Form, Query
 
 from seatledger.db.engine import Database
 from seatledger.domain.errors import Invalid
-from seatledger.services import group_reports
-from seatledger.services.group_reports import GroupNode
+from seatledger.queries import group_reports
+from seatledger.queries.group_reports import GroupNode
 from seatledger.web.pages import StorePage
 
 PAGE_SIZE = 25

@@ -8,7 +8,7 @@ import io
 
 from fastapi import Request
 
-from seatledger.services.bulk_assignment import MODES, BulkRow
+from seatledger.services.assignment.bulk_assignment import MODES, BulkRow
 
 
 def base_url(request: Request) -> str:

@@ -22,9 +22,9 @@ from seatledger.domain.errors import (
     PermissionDenied,
     Unauthenticated,
 )
-from seatledger.services import access, customers
-from seatledger.services.customers import Me
-from seatledger.services.stores import settings_of
+from seatledger.services.people import access, customers
+from seatledger.services.people.customers import Me
+from seatledger.services.storefront.stores import settings_of
 from seatledger.web.session import (
     DatabaseDep,
     ViewerDep,

@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 
 from seatledger.db.engine import Database
 from seatledger.domain.errors import PermissionDenied, Unauthenticated
-from seatledger.services import access, accounts
+from seatledger.services.people import access, accounts
 
 SESSION_COOKIE = "seatledger_session"
 SESSION_TTL = timedelta(hours=12)

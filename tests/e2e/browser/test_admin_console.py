@@ -16,7 +16,9 @@ from seatledger.demo import ADMIN_EMAIL, AGENT_EMAIL, OWNER_EMAIL
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import StoreSettingsPatch
-from seatledger.services import admins, customers, orders, stores
+from seatledger.services.people import admins, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.storefront import stores
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 
 

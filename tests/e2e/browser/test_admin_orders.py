@@ -15,7 +15,10 @@ from seatledger.db.models import PurchasingGroup, User
 from seatledger.demo import ADMIN_EMAIL, AGENT_EMAIL, OWNER_EMAIL
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
-from seatledger.services import admins, customers, orders, returns, seats
+from seatledger.services.people import admins, customers
+from seatledger.services.purchasing import orders
+from seatledger.services.refunding import returns
+from seatledger.services.seating import seats
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 from tests.mail_fixtures import ReceivedMail
 

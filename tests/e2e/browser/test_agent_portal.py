@@ -16,7 +16,10 @@ from sqlalchemy import select
 from seatledger.db.models import PurchasingGroup, Seat, User
 from seatledger.demo import AGENT_EMAIL, OWNER_EMAIL, SALES_AGENT_EMAIL
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import assignments, customers, groups, orders
+from seatledger.services.assignment import assignments
+from seatledger.services.organization import groups
+from seatledger.services.people import customers
+from seatledger.services.purchasing import orders
 from tests.e2e.browser.conftest import LiveStore, playwright_api, screenshot, sign_in
 
 expect = playwright_api.expect

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from seatledger.db.models import PurchasingGroup, User
 from seatledger.demo import AGENT_EMAIL, OWNER_EMAIL
-from seatledger.services import groups
+from seatledger.services.organization import groups
 from tests.e2e.browser.conftest import LiveStore, playwright_api, sign_in
 
 expect = playwright_api.expect

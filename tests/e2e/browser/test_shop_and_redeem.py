@@ -9,7 +9,8 @@ from sqlalchemy import select
 from seatledger.db.models import Seat, User
 from seatledger.demo import AGENT_EMAIL, LEARNER_EMAIL
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import assignments, orders
+from seatledger.services.assignment import assignments
+from seatledger.services.purchasing import orders
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 
 

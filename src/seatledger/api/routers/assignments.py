@@ -14,7 +14,7 @@ from seatledger.api.schemas import (
     SeatUnassign,
 )
 from seatledger.domain.enrollments import UnassignOutcome
-from seatledger.services import assignments, bulk_assignment
+from seatledger.services.assignment import assignments, bulk_assignment
 
 router = APIRouter(prefix="/api/v1/stores/{store}/seats", tags=["assignments"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
 from seatledger.api.schemas import AuditEventPublic, Page
 from seatledger.domain.errors import Invalid
-from seatledger.services import audit
+from seatledger.services.audit_trail import audit
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["audit"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from seatledger.api.deps import DatabaseDep, SettingsDep
 from seatledger.api.schemas import TokenCreate, TokenPublic
-from seatledger.services import accounts
+from seatledger.services.people import accounts
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

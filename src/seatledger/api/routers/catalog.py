@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from seatledger.api.deps import CallerDep, DatabaseDep
 from seatledger.api.schemas import ProductCreate, ProductPublic
-from seatledger.services import catalog
+from seatledger.services.storefront import catalog
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["catalog"])
 

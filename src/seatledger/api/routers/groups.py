@@ -13,7 +13,7 @@ from seatledger.api.schemas import (
     ManagedGroupPublic,
     Page,
 )
-from seatledger.services import groups
+from seatledger.services.organization import groups
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["purchasing groups"])
 

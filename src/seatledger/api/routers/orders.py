@@ -7,7 +7,8 @@ from fastapi import APIRouter, Header, Query
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
 from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
 from seatledger.domain.orders import OrderStatus, PaymentMethod
-from seatledger.services import orders, refunds
+from seatledger.services.purchasing import orders
+from seatledger.services.refunding import refunds
 
 router = APIRouter(prefix="/api/v1/stores/{store}/orders", tags=["orders"])
 

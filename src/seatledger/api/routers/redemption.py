@@ -10,7 +10,7 @@ from seatledger.api.schemas import (
     RedemptionPreviewPublic,
 )
 from seatledger.domain.enrollments import EnrollmentStatus
-from seatledger.services import enrollments, redemption
+from seatledger.services.assignment import enrollments, redemption
 
 router = APIRouter(tags=["redemption"])
 

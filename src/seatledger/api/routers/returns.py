@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from seatledger.api.deps import CallerDep, DatabaseDep
 from seatledger.api.schemas import ReturnDecision, ReturnRequestCreate, ReturnRequestPublic
 from seatledger.domain.enrollments import UnassignOutcome
-from seatledger.services import returns
+from seatledger.services.refunding import returns
 
 router = APIRouter(prefix="/api/v1/stores/{store}/return-requests", tags=["returns"])
 

@@ -8,7 +8,8 @@ from fastapi.responses import Response
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
 from seatledger.api.schemas import CapacityPublic, Page, SeatOwnerGroupUpdate, SeatPublic
 from seatledger.domain.seats import SeatStatus
-from seatledger.services import capacity, seats
+from seatledger.services.organization import capacity
+from seatledger.services.seating import seats
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["seats"])
 

@@ -17,7 +17,8 @@ from seatledger.api.schemas import (
     StoreUpdate,
 )
 from seatledger.db.models import Store
-from seatledger.services import admins, customers, stores
+from seatledger.services.people import admins, customers
+from seatledger.services.storefront import stores
 
 router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
 

@@ -16,17 +16,12 @@ from fastapi.responses import Response
 from seatledger.api.routers.audit import parse_since
 from seatledger.domain.errors import Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
-from seatledger.services import (
-    admins,
-    audit,
-    audit_names,
-    customers,
-    group_reports,
-    groups,
-    owner_groups,
-    seats,
-    stores,
-)
+from seatledger.queries import audit_names, group_reports
+from seatledger.services.audit_trail import audit
+from seatledger.services.organization import groups
+from seatledger.services.people import admins, customers
+from seatledger.services.seating import owner_groups, seats
+from seatledger.services.storefront import stores
 from seatledger.web import session, settings_form
 from seatledger.web.admin_support import (
     PAGE_SIZE,

@@ -10,8 +10,9 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.domain.errors import Conflict, Invalid
-from seatledger.services import capacity, group_reports, groups
-from seatledger.services.group_reports import GroupNode
+from seatledger.queries import group_reports
+from seatledger.queries.group_reports import GroupNode
+from seatledger.services.organization import capacity, groups
 from seatledger.web import session
 from seatledger.web.admin_support import (
     NameField,

@@ -20,8 +20,10 @@ from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.orders import OrderStatus, PaymentStatus
 from seatledger.domain.seats import SeatStatus
-from seatledger.services import order_desk, orders, refunds, return_queue, returns
-from seatledger.services.orders import OrderView
+from seatledger.queries import order_desk, return_queue
+from seatledger.services.purchasing import orders
+from seatledger.services.purchasing.orders import OrderView
+from seatledger.services.refunding import refunds, returns
 from seatledger.web import session
 from seatledger.web.pages import REFUSALS, CustomerPageDep, StorePage, redirect, refused, render
 from seatledger.web.routes import page_router

@@ -13,7 +13,9 @@ from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
-from seatledger.services import agent_portal, bulk_assignment, catalog
+from seatledger.queries import agent_portal
+from seatledger.services.assignment import bulk_assignment
+from seatledger.services.storefront import catalog
 from seatledger.web import session
 from seatledger.web.agent_support import (
     ROW_PROBLEMS,

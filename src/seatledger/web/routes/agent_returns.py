@@ -9,7 +9,8 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
-from seatledger.services import agent_portal, returns
+from seatledger.queries import agent_portal
+from seatledger.services.refunding import returns
 from seatledger.web import session
 from seatledger.web.pages import REFUSALS, CustomerPageDep, redirect, render
 from seatledger.web.routes import page_router

@@ -15,7 +15,10 @@ from fastapi.responses import Response
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.seats import SeatStatus
-from seatledger.services import agent_portal, assignments, catalog, seats
+from seatledger.queries import agent_portal
+from seatledger.services.assignment import assignments
+from seatledger.services.seating import seats
+from seatledger.services.storefront import catalog
 from seatledger.web.agent_support import base_url
 from seatledger.web.pages import CustomerPageDep, act, refused, render
 from seatledger.web.routes import page_router

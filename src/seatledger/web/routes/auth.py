@@ -8,7 +8,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
-from seatledger.services import accounts, customers
+from seatledger.services.people import accounts, customers
 from seatledger.web import session
 from seatledger.web.pages import StorePageDep, redirect, render, safe_next
 from seatledger.web.routes import page_router

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
 from seatledger.domain.errors import Gone, Invalid, PermissionDenied, Unauthenticated
-from seatledger.services import enrollments, redemption
+from seatledger.services.assignment import enrollments, redemption
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, redirect, render, store_page
 from seatledger.web.routes import page_router

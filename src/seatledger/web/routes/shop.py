@@ -10,7 +10,9 @@ from fastapi.responses import Response
 
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services import catalog, groups, orders, stores
+from seatledger.services.organization import groups
+from seatledger.services.purchasing import orders
+from seatledger.services.storefront import catalog, stores
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, StorePage, StorePageDep, redirect, render
 from seatledger.web.routes import page_router

@@ -1,0 +1,1 @@
+"""Read models: page-shaped reads for the web console and portal, one read per page."""

@@ -1,0 +1,1 @@
+"""Giving seats to learners: instant, by link, redemption, unassign, transfer, bulk."""

@@ -1,0 +1,1 @@
+"""The audit trail: recorded inside each change, read with filters."""

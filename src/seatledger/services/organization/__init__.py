@@ -1,0 +1,1 @@
+"""Purchasing groups: the tree, agents, capacity audits."""

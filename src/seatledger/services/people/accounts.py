@@ -1,0 +1,96 @@
+"""Users, owners and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from seatledger.db.base import utcnow
+from seatledger.db.constraints import add_unique
+from seatledger.db.engine import Database
+from seatledger.db.models import ApiToken, Customer, Store, User
+from seatledger.domain.actor import Actor
+from seatledger.domain.emails import normalize_email
+from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
+from seatledger.services.audit_trail import audit
+from seatledger.services.people.access import hash_token
+from seatledger.services.people.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+
+
+def email_taken() -> Conflict:
+    return Conflict("An account with this email already exists.", code="email_taken")
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.",
+            code="password_too_short",
+        )
+
+
+def create_owner(db: Database, *, email: str, password: str, name: str = "Owner") -> User:
+    """Create an installation owner, or make an existing user one (setting the password)."""
+    address = normalize_email(email)
+    check_password_strength(password)
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.email == address))
+        if user is None:
+            user = User(email=address, name=name, password_hash=hash_password(password))
+            session.add(user)
+        else:
+            user.password_hash = hash_password(password)
+        user.is_owner = True
+        session.flush()
+        audit.record(
+            session,
+            store_id=None,
+            actor=Actor(user_id=None),
+            action="owner.created",
+            entity="user",
+            entity_id=user.id,
+            after={"email": address, "is_owner": True},
+        )
+    return user
+
+
+def issue_token(db: Database, *, email: str, password: str, ttl: timedelta) -> tuple[str, ApiToken]:
+    """A new API token for a correct email and password; only its hash is stored."""
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if not verify_password(user.password_hash if user else None, password) or user is None:
+            raise Unauthenticated("The email or the password is wrong.", code="invalid_credentials")
+        token = secrets.token_urlsafe(32)
+        row = ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + ttl)
+        session.add(row)
+    return token, row
+
+
+def create_user(session: Session, *, email: str, name: str, password: str) -> User:
+    """Add a user inside the caller's transaction; 409 ``email_taken`` when the email is used."""
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    add_unique(session, user, email_taken())
+    return user
+
+
+def revoke_token(db: Database, token: str) -> None:
+    """Forget a token (sign-out); an unknown token is already forgotten."""
+    with db.write() as session:
+        session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+
+
+def stores_of(db: Database, user_id: str) -> list[tuple[str, str]]:
+    """``(slug, name)`` of every store the user is a customer of, or every store for an owner."""
+    with db.read() as session:
+        user = session.get(User, user_id)
+        query = select(Store.slug, Store.name).order_by(Store.name)
+        if user is None:
+            return []
+        if not user.is_owner:
+            query = query.join(Customer, Customer.store_id == Store.id).where(
+                Customer.user_id == user_id
+            )
+        return [(row.slug, row.name) for row in session.execute(query)]

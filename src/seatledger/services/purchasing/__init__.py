@@ -1,0 +1,1 @@
+"""Buying seats: checkout, payment capture, void and cancel."""

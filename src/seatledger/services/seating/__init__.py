@@ -1,0 +1,1 @@
+"""Seats: listing, owner groups, expiry of stale links and seats."""

@@ -1,0 +1,1 @@
+"""The storefront: stores and their settings, the catalog, the course a seat becomes."""
