@@ -6,9 +6,9 @@ import os
 import threading
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -85,3 +85,8 @@ class Base(DeclarativeBase):
 
 def id_column() -> Mapped[str]:
     return mapped_column(IdColumn, primary_key=True, default=new_id)
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (``execute`` is typed for any statement)."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -10,14 +10,17 @@ a Core connection, the other use cases through their ORM session; both come here
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from seatledger.db import seat_counts
-from seatledger.db.base import utcnow
+from seatledger.db.base import changed_rows, utcnow
 from seatledger.db.models import Seat
 from seatledger.domain.errors import Conflict
 from seatledger.domain.seats import SeatMove, SeatStatus, next_status
@@ -38,10 +41,10 @@ class SeatState(Protocol):
     def product_id(self) -> str: ...
 
 
-def _claim(seen_group: Any) -> Any:
+def _claim(seats: Any, seen_group: Any) -> Any:
     return (
         update(Seat)
-        .where(Seat.id == bindparam("seat_id"), Seat.status == bindparam("seen_status"), seen_group)
+        .where(seats, Seat.status == bindparam("seen_status"), seen_group)
         .values(
             status=bindparam("to_status"),
             owner_group_id=bindparam("to_group"),
@@ -51,8 +54,21 @@ def _claim(seen_group: Any) -> Any:
     )
 
 
-_CLAIM_GROUPED = _claim(Seat.owner_group_id == bindparam("seen_group"))
-_CLAIM_UNGROUPED = _claim(Seat.owner_group_id.is_(None))
+_ONE = Seat.id == bindparam("seat_id")
+_MANY = Seat.id.in_(bindparam("seat_ids", expanding=True))
+_GROUPED = Seat.owner_group_id == bindparam("seen_group")
+_UNGROUPED = Seat.owner_group_id.is_(None)
+_CLAIM_ONE = {True: _claim(_ONE, _GROUPED), False: _claim(_ONE, _UNGROUPED)}
+_CLAIM_MANY = {True: _claim(_MANY, _GROUPED), False: _claim(_MANY, _UNGROUPED)}
+CHUNK = 500  # seat ids per conditional UPDATE, well under SQLite's variable limit
+
+
+class Move(NamedTuple):
+    """One seat's move, and the owner group it gets (``UNCHANGED`` keeps its own)."""
+
+    seat: SeatState
+    move: SeatMove
+    owner_group_id: Any = UNCHANGED
 
 
 def transition(
@@ -66,34 +82,54 @@ def transition(
 
     A loaded ``Seat`` is kept in step (its status and owner group); a row is left as read.
     """
-    current = SeatStatus(seat.status)
-    new = next_status(seat.id, current, move)
-    group = seat.owner_group_id if owner_group_id is UNCHANGED else owner_group_id
-    statement = _CLAIM_UNGROUPED if seat.owner_group_id is None else _CLAIM_GROUPED
-    changed = executor.execute(
-        statement,
-        {
-            "seat_id": seat.id,
-            "seen_status": current.value,
-            "seen_group": seat.owner_group_id,
-            "to_status": new.value,
-            "to_group": group,
-            "now": utcnow(),
-        },
-    ).rowcount
-    if changed != 1:
-        raise Conflict(
-            f"Seat {seat.id} changed while this request was running; try again.",
-            code="seat_not_available",
+    return transition_many(executor, [Move(seat, move, owner_group_id)])[0]
+
+
+def transition_many(
+    executor: Session | Connection, moves: Sequence[Move], *, now: datetime | None = None
+) -> list[SeatStatus]:
+    """Apply every move in set-based statements (one conditional UPDATE per chunk of seats that
+    share their state, owner group and destination) and one counter change; all or nothing:
+    if any seat was moved by another transaction meanwhile, ``seat_not_available``."""
+    now = now or utcnow()
+    batches: dict[tuple[str, str | None, str, str | None], list[str]] = defaultdict(list)
+    delta: Counter[seat_counts.Key] = Counter()
+    states = []
+    allowed: dict[tuple[str, SeatMove], SeatStatus] = {}  # each distinct move checked once
+    for seat, move, owner_group_id in moves:
+        new = allowed.get((seat.status, move))
+        if new is None:
+            new = allowed[(seat.status, move)] = next_status(seat.id, SeatStatus(seat.status), move)
+        group = seat.owner_group_id if owner_group_id is UNCHANGED else owner_group_id
+        batches[(seat.status, seat.owner_group_id, new.value, group)].append(seat.id)
+        delta[(seat.owner_group_id, seat.product_id, seat.status)] -= 1
+        delta[(group, seat.product_id, new.value)] += 1
+        states.append((seat, new, group))
+    for (seen, seen_group, to_status, to_group), ids in batches.items():
+        values = {"seen_status": seen, "seen_group": seen_group, "to_status": to_status,
+                  "to_group": to_group, "now": now}  # fmt: skip
+        for start in range(0, len(ids), CHUNK):
+            _claim_chunk(executor, ids[start : start + CHUNK], values, single=len(moves) == 1)
+    seat_counts.apply(executor, delta)
+    for seat, new, group in states:
+        if isinstance(seat, Seat):
+            set_committed_value(seat, "status", new.value)
+            set_committed_value(seat, "owner_group_id", group)
+    return [new for _, new, _ in states]
+
+
+def _claim_chunk(
+    executor: Session | Connection, ids: list[str], values: dict[str, Any], *, single: bool
+) -> None:
+    grouped = values["seen_group"] is not None
+    if len(ids) == 1:
+        changed = changed_rows(executor.execute(_CLAIM_ONE[grouped], {"seat_id": ids[0], **values}))
+    else:
+        changed = changed_rows(executor.execute(_CLAIM_MANY[grouped], {"seat_ids": ids, **values}))
+    if changed != len(ids):
+        message = (
+            f"Seat {ids[0]} changed while this request was running; try again."
+            if single
+            else "Some seats were taken by another request meanwhile; nothing was applied."
         )
-    seat_counts.apply(
-        executor,
-        seat_counts.moved(
-            seat.product_id, group=seat.owner_group_id, status=current.value,
-            to_group=group, to_status=new.value,
-        ),
-    )  # fmt: skip
-    if isinstance(seat, Seat):
-        set_committed_value(seat, "status", new.value)
-        set_committed_value(seat, "owner_group_id", group)
-    return new
+        raise Conflict(message, code="seat_not_available")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seatledger.db.base import utcnow
+from seatledger.db.base import changed_rows, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Enrollment, Product
 from seatledger.domain.enrollments import EnrollmentStatus, next_progress
@@ -74,12 +74,14 @@ def record_progress(
             raise not_found("enrollment", enrollment_id)
         before = enrollment.status
         wanted = next_progress(enrollment.id, EnrollmentStatus(before), status).value
-        changed = session.execute(
-            update(Enrollment)
-            .where(Enrollment.id == enrollment.id, Enrollment.status == before)
-            .values(status=wanted, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        changed = changed_rows(
+            session.execute(
+                update(Enrollment)
+                .where(Enrollment.id == enrollment.id, Enrollment.status == before)
+                .values(status=wanted, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        )
         if changed != 1:  # unassigned or progressed by a concurrent request
             raise Conflict(
                 f"Enrollment {enrollment.id} changed meanwhile; read it again.",

@@ -5,31 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seatledger.db import seat_writes
 from seatledger.db.base import utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Customer, Product, Seat, Store, User
+from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store, User
 from seatledger.domain.actor import Actor
+from seatledger.domain.assignment_plan import Mode, Request
 from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.emails import mask_email
 from seatledger.domain.errors import (
     Conflict,
     Gone,
-    Invalid,
     NotFound,
     PermissionDenied,
     Unauthenticated,
 )
-from seatledger.domain.seats import SeatMove
-from seatledger.services.assignment.assignments import enroll
+from seatledger.domain.tokens import hash_token
+from seatledger.services.assignment import handout
 from seatledger.services.assignment.enrollments import EnrollmentView, enrollment_view
-from seatledger.services.audit_trail import audit
-from seatledger.services.people.access import hash_token
-from seatledger.services.storefront.courses import course_of, product_by_sku
+from seatledger.services.storefront.courses import course_by_id, course_of
 
 
 @dataclass(frozen=True)
@@ -54,17 +51,20 @@ def _link(session: Session, token: str) -> Assignment:
     return assignment
 
 
+_LINK_STATES: dict[AssignmentStatus, str] = {
+    AssignmentStatus.REDEEMED: "used",
+    AssignmentStatus.ENDED: "used",
+    AssignmentStatus.CANCELLED: "cancelled",
+    AssignmentStatus.EXPIRED: "expired",
+}
+
+
 def link_status(assignment: Assignment, now: datetime) -> str:
     """pending, used, cancelled or expired, as the learner should understand it."""
     if assignment.status == AssignmentStatus.PENDING:
         expired = assignment.link_expires_at is not None and assignment.link_expires_at <= now
         return "expired" if expired else "pending"
-    return {
-        AssignmentStatus.REDEEMED: "used",
-        AssignmentStatus.ENDED: "used",
-        AssignmentStatus.CANCELLED: "cancelled",
-        AssignmentStatus.EXPIRED: "expired",
-    }.get(assignment.status, assignment.status)
+    return _LINK_STATES.get(AssignmentStatus(assignment.status), assignment.status)
 
 
 def preview(db: Database, token: str) -> RedemptionPreview:
@@ -83,7 +83,7 @@ def preview(db: Database, token: str) -> RedemptionPreview:
             store_name=store.name,
             sku=course.product.sku,
             course_name=course.product.name,
-            course_options=course.options if course.product.kind == "open_ended" else None,
+            course_options=course.option_skus if course.product.kind == "open_ended" else None,
             course_sku=chosen,
             email_masked=mask_email(assignment.email),
             status=link_status(assignment, utcnow()),
@@ -114,59 +114,29 @@ def redeem(
             message, code = REFUSALS[status]
             raise Gone(message, code=code)
         store = session.get(Store, assignment.store_id)
-        assert store is not None
-        learner = _intended_learner(session, caller, store, assignment)
         seat = session.get(Seat, assignment.seat_id)
-        assert seat is not None
+        assert store is not None and seat is not None
+        learner = _intended_learner(session, caller, store, assignment)
         course = course_of(session, seat.product_id)
-        chosen = course.pick(course_sku) if assignment.course_product_id is None else None
-        course_product_id = assignment.course_product_id or (
-            product_by_sku(session, store.id, chosen).id if chosen else None
+        fixed = course_by_id(session, assignment.course_product_id)  # chosen by the sender
+        picked = course.pick(fixed.sku if fixed else course_sku)
+        facts = handout.learners(
+            session, store.id, [assignment.email], picked.id if picked else None
         )
-        if course_product_id is None:
-            raise Invalid(
-                f"Choose your course: one of {', '.join(course.options)}.", code="course_required"
-            )
-        claimed = session.execute(
-            update(Assignment)
-            .where(
-                Assignment.id == assignment.id,
-                Assignment.status == AssignmentStatus.PENDING,
-                Assignment.token_hash == hash_token(token),  # not replaced by a resend meanwhile
-                Assignment.link_expires_at > utcnow(),
-            )
-            .values(
-                status=AssignmentStatus.REDEEMED,
-                learner_id=learner.id,
-                redeemed_at=utcnow(),
-                course_product_id=course_product_id,
-            )
-        ).rowcount
-        if claimed != 1:  # a parallel redemption of the same token won
-            raise Gone(REFUSALS["used"][0], code="link_used")
-        session.refresh(assignment)
-        seat_writes.transition(session, seat, SeatMove.REDEEM)
-        enrollment = enroll(
-            session,
+        request = Request(
             seat=seat,
-            assignment=assignment,
-            customer_id=learner.id,
-            course_product_id=course_product_id,
+            email=assignment.email,
+            mode=Mode.REDEEM,
+            course=course,
+            course_sku=picked.sku if picked else None,
+            learner=facts.get(assignment.email),
+            assignment_id=assignment.id,
+            token=token,
         )
         actor = Actor(user_id=caller, customer_id=learner.id)
-        audit.record(
-            session,
-            store_id=store.id,
-            actor=actor,
-            action="seat.redeemed",
-            entity="seat",
-            entity_id=seat.id,
-            seat_id=seat.id,
-            order_id=seat.order_id,
-            group_id=seat.owner_group_id,
-            learner_email=assignment.email,
-            after={"status": seat.status, "enrollment_id": enrollment.id},
-        )
+        ((_, written),) = handout.give(session.connection(), store, actor, [request])
+        enrollment = session.get(Enrollment, written.enrollment_id)
+        assert enrollment is not None
         return enrollment_view(session, enrollment)
 
 

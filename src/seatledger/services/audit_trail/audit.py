@@ -1,82 +1,20 @@
-"""The audit trail: written inside the caller's transaction, read with filters."""
+"""The audit trail: written inside the caller's transaction (``db/audit_log``), read here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
 
 from seatledger.db import seat_queries
-from seatledger.db.base import new_id
+from seatledger.db.audit_log import record as record
+from seatledger.db.audit_log import record_core as record_core
 from seatledger.db.engine import Database
 from seatledger.db.models import AuditEvent, Seat
 from seatledger.db.pagination import Page, paginate
-from seatledger.domain.actor import Actor
 from seatledger.domain.permissions import Permission
 from seatledger.services.people import access
-
-
-def record(
-    session: Session,
-    *,
-    store_id: str | None,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    **keys: str | None,
-) -> AuditEvent:
-    """Add one audit event to the current transaction (it commits or rolls back with it)."""
-    event = AuditEvent(
-        **_row(store_id, actor, action, entity, entity_id, before=before, after=after, **keys)
-    )
-    session.add(event)
-    return event
-
-
-_INSERT = insert(AuditEvent)
-
-
-def record_core(
-    connection: Connection,
-    *,
-    store_id: str | None,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    **keys: str | None,
-) -> None:
-    """``record`` for a use case on a Core connection: the same row, inserted at once."""
-    connection.execute(
-        _INSERT,
-        _row(store_id, actor, action, entity, entity_id, before=before, after=after, **keys),
-    )
-
-
-def _row(
-    store_id: str | None,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: str,
-    **values: Any,
-) -> dict[str, Any]:
-    return {
-        "id": new_id(),  # taken now, so events sort in the order they were recorded
-        "store_id": store_id,
-        "actor_id": actor.audit_id,
-        "action": action,
-        "entity": entity,
-        "entity_id": entity_id,
-        **values,
-    }
 
 
 def list_events(

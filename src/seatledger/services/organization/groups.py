@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from seatledger.db import group_closure
-from seatledger.db.base import utcnow
+from seatledger.db.base import changed_rows, utcnow
 from seatledger.db.constraints import add_unique, flush_or_raise
 from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, Customer, GroupClosure, PurchasingGroup, Store, User
@@ -300,11 +300,13 @@ def revoke_agent(
         store, actor = access.enter_store(session, caller, store_slug)
         group = _managed_group(session, store, actor, group_id)
         customer, user = find_customer(session, store.id, customer_id)
-        removed = session.execute(
-            delete(AgentGrant).where(
-                AgentGrant.group_id == group.id, AgentGrant.customer_id == customer.id
+        removed = changed_rows(
+            session.execute(
+                delete(AgentGrant).where(
+                    AgentGrant.group_id == group.id, AgentGrant.customer_id == customer.id
+                )
             )
-        ).rowcount
+        )
         if removed != 1:  # never granted, or revoked by a concurrent request
             raise not_found("agent grant", f"{group.id}/{customer.id}")
         _record(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, bindparam, func, literal_column, select
@@ -14,11 +13,7 @@ from seatledger.db.models import AdminPermission, AgentGrant, ApiToken, Customer
 from seatledger.domain.actor import ANONYMOUS, Actor
 from seatledger.domain.errors import NotFound, PermissionDenied, Unauthenticated
 from seatledger.domain.permissions import Permission
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
+from seatledger.domain.tokens import hash_token as hash_token
 
 # Statements built once (docs/adr/0014): every authenticated request runs them.
 _TOKEN = select(ApiToken.user_id, ApiToken.expires_at).where(
@@ -87,7 +82,12 @@ _ACTOR_IN_STORE = (
     .where(User.id == bindparam("user_id"))
 )
 _STORE_AND_ACTOR = (
-    select(Store.id.label("store_id"), Store.name.label("store_name"), *_STANDING)
+    select(
+        Store.id.label("store_id"),
+        Store.name.label("store_name"),
+        Store.settings.label("store_settings"),
+        *_STANDING,
+    )
     .select_from(Store)
     .outerjoin(User, User.id == bindparam("user_id"))
     .outerjoin(Customer, and_(Customer.user_id == User.id, Customer.store_id == Store.id))
@@ -107,6 +107,7 @@ class StoreRef(NamedTuple):
 
     id: str
     name: str
+    settings: dict[str, Any]
 
 
 def enter_store_core(
@@ -118,7 +119,7 @@ def enter_store_core(
     ).first()
     if row is None:
         raise _store_not_found(store_slug)
-    store = StoreRef(row.store_id, row.store_name)
+    store = StoreRef(row.store_id, row.store_name, row.store_settings or {})
     return store, ANONYMOUS if caller is None else _actor(row if row.user_id else None)
 
 

@@ -30,7 +30,7 @@ from seatledger.domain.errors import Conflict, Invalid, PermissionDenied, not_fo
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.mail.outbox import queue_email
-from seatledger.services.assignment.assignments import (
+from seatledger.services.assignment.unassign import (
     end_assignment,
     end_enrollment,
     live_assignment,

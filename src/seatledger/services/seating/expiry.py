@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db import seat_writes
-from seatledger.db.base import utcnow
+from seatledger.db.base import changed_rows, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, Seat
 from seatledger.domain.actor import Actor
@@ -77,15 +77,17 @@ def _expire_links(db: Database, now: datetime) -> tuple[int, int]:
 
 
 def _expire_link(session: Session, assignment: Assignment, now: datetime) -> None:
-    changed = session.execute(
-        update(Assignment)
-        .where(
-            Assignment.id == assignment.id,
-            Assignment.status == AssignmentStatus.PENDING,
-            Assignment.link_expires_at <= now,
+    changed = changed_rows(
+        session.execute(
+            update(Assignment)
+            .where(
+                Assignment.id == assignment.id,
+                Assignment.status == AssignmentStatus.PENDING,
+                Assignment.link_expires_at <= now,
+            )
+            .values(status=AssignmentStatus.EXPIRED, ended_at=now)
         )
-        .values(status=AssignmentStatus.EXPIRED, ended_at=now)
-    ).rowcount
+    )
     if changed != 1:
         raise Conflict(code="link_changed")
     seat = session.get(Seat, assignment.seat_id)

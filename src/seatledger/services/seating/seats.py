@@ -6,22 +6,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from seatledger.db import group_closure, seat_queries, seat_writes
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Order, Product, Seat, Store
+from seatledger.db.models import Assignment, Order, Product, PurchasingGroup, Seat, Store
 from seatledger.db.pagination import Page, paginate
-from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import LIVE as LIVE_ASSIGNMENTS
-from seatledger.domain.errors import Conflict, PermissionDenied, not_found
+from seatledger.domain.errors import not_found
 from seatledger.domain.money import format_amount
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove, SeatStatus
+from seatledger.domain.visibility import (
+    GroupFacts,
+    ensure_may_assign_seat,
+    ensure_may_use_group,
+    may_use_group,
+)
 from seatledger.services.audit_trail import audit
-from seatledger.services.organization.groups import find_group
 from seatledger.services.people import access
 
 
@@ -246,7 +250,7 @@ def move_to_owner_group(
 
 
 def ensure_may_assign(
-    session: Session | Connection,
+    executor: Session | Connection,
     actor: Actor,
     seat: Seat | Any,
     *,
@@ -256,40 +260,29 @@ def ensure_may_assign(
 
     ``lineage``: the owner group and its ancestors when the caller read them already.
     """
-    if actor.has(Permission.SEATS_MANAGE):
-        return
-    if seat.owner_group_id is None:
-        allowed = seat.buyer_id == actor.customer_id
-    else:
-        if lineage is None:
-            lineage = group_closure.lineage(session, seat.owner_group_id)
-        allowed = group_tree.is_agent_of(lineage, actor.agent_grant_group_ids)
-    if not allowed:
-        raise PermissionDenied(
-            "Assigning seats needs 'seats.manage' or the agent role on its group."
+    if lineage is None:
+        lineage = (
+            group_closure.lineage(executor, seat.owner_group_id) if seat.owner_group_id else []
         )
+    ensure_may_assign_seat(actor, lineage=lineage, buyer_id=seat.buyer_id)
 
 
-def group_choice(
-    session: Session, store: Store | access.StoreRef, actor: Actor, owner_group_id: str | None
-) -> Any:
-    """The owner group an assigning call asks for, checked (rule 5); UNCHANGED when none."""
-    if owner_group_id is None:
-        return seat_writes.UNCHANGED
-    check_group_choice(session, store, actor, owner_group_id)
-    return owner_group_id
+_GROUP = select(PurchasingGroup.store_id, PurchasingGroup.active).where(
+    PurchasingGroup.id == bindparam("group_id")
+)
 
 
 def check_group_choice(
-    session: Session, store: Store | access.StoreRef, actor: Actor, group_id: str
-) -> None:
-    """Rule 5: the group an assigner picks must be one they may use, and active."""
-    if not actor.has(Permission.SEATS_MANAGE):
-        lineage = group_closure.lineage(session, group_id)
-        if not group_tree.is_agent_of(lineage, actor.agent_grant_group_ids):
-            raise PermissionDenied(
-                "You can only choose purchasing groups you are agent of.", code="not_agent_of_group"
-            )
-    group = find_group(session, store.id, group_id)
-    if not group.active:
-        raise Conflict("This purchasing group is deactivated.", code="group_inactive")
+    executor: Session | Connection, store: Any, actor: Actor, group_id: str
+) -> GroupFacts:
+    """Rule 5: the owner group an assigner picks, checked: one they may use (403 before 404, so
+    an agent learns nothing of groups outside their reach), of this store, and active."""
+    lineage = group_closure.lineage(executor, group_id)
+    row = executor.execute(_GROUP, {"group_id": group_id}).first()
+    group = GroupFacts(group_id, active=bool(row and row.active), lineage=lineage)
+    if not may_use_group(actor, group):
+        ensure_may_use_group(actor, group)
+    if row is None or row.store_id != store.id:
+        raise not_found("purchasing group", group_id)
+    ensure_may_use_group(actor, group)
+    return group

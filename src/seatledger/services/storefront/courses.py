@@ -6,58 +6,37 @@ assignment and redemption reads them (docs/adr/0014).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
-
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.models import Product, ProductOption
-from seatledger.domain.enrollments import choose_course
-
-
-class CourseProduct(NamedTuple):
-    id: str
-    sku: str
-    kind: str
-    name: str
-
+from seatledger.domain.assignment_plan import CourseFacts, CourseProduct
 
 _COLUMNS = (Product.id, Product.sku, Product.kind, Product.name)
 _BY_ID = select(*_COLUMNS).where(Product.id == bindparam("product_id"))
-_BY_SKU = select(*_COLUMNS).where(
-    Product.store_id == bindparam("store_id"), Product.sku == bindparam("sku")
-)
-_OPTION_SKUS = (
-    select(Product.sku)
+_OPTIONS = (
+    select(*_COLUMNS)
     .join(ProductOption, ProductOption.option_id == Product.id)
     .where(ProductOption.product_id == bindparam("product_id"))
-    .order_by(Product.sku)
 )
 
 
-@dataclass(frozen=True)
-class Course:
-    product: CourseProduct
-    options: list[str]
-
-    def pick(self, chosen: str | None) -> str | None:
-        return choose_course(self.product.kind, self.product.sku, self.options, chosen)
-
-
-def course_of(executor: Session | Connection, product_id: str) -> Course:
+def course_of(executor: Session | Connection, product_id: str) -> CourseFacts:
     """The seat's product, and the fixed products it may become when it is open-ended (the
     catalog refuses options on fixed products, so those are not looked for)."""
     row = executor.execute(_BY_ID, {"product_id": product_id}).first()
     assert row is not None
     product = CourseProduct(*row)
-    options: list[str] = []
-    if product.kind == "open_ended":
-        options = list(executor.execute(_OPTION_SKUS, {"product_id": product_id}).scalars())
-    return Course(product, options)
+    if product.kind != "open_ended":
+        return CourseFacts(product)
+    options = [
+        CourseProduct(*option) for option in executor.execute(_OPTIONS, {"product_id": product_id})
+    ]
+    return CourseFacts(product, {option.sku: option for option in options})
 
 
-def product_by_sku(executor: Session | Connection, store_id: str, sku: str) -> CourseProduct:
-    row = executor.execute(_BY_SKU, {"store_id": store_id, "sku": sku}).first()
-    assert row is not None
-    return CourseProduct(*row)
+def course_by_id(executor: Session | Connection, product_id: str | None) -> CourseProduct | None:
+    if product_id is None:
+        return None
+    row = executor.execute(_BY_ID, {"product_id": product_id}).first()
+    return CourseProduct(*row) if row else None
