@@ -1,5 +1,7 @@
-"""The repository's own documentation stays true: every "rule N" resolves in docs/rules.md,
-and docs/events.md lists exactly the audit actions the code records.
+"""The repository carries its own documentation, and it stays true: nothing points outside
+the repository, every "rule N" resolves in docs/rules.md, every relative link in the
+markdown lands on a file (and anchor) that exists, and docs/events.md lists exactly the
+audit actions the code records.
 
 These tests read files only (no database, no network), so they sit with the unit tests.
 """
@@ -309,3 +311,146 @@ def test_events_page_lists_no_action_the_code_no_longer_records() -> None:
     stale = sorted(set(listed_actions()) - recorded_actions().names.keys())
 
     assert stale == [], "docs/events.md lists actions that nothing records any more"
+
+
+# Nothing points outside the repository -------------------------------------------------------
+
+# The product brief the project started from lives outside the repository; people who clone
+# it do not have it, so nothing here may send them there.
+OUTSIDE_BRIEF = re.compile(
+    r"\.\./shared|/work/shared|\bSPEC\.md|\bAPI\.md|\bSTYLE\.md|STACK-NOTES\.md|\bSPEC\b"
+)
+THIS_FILE = Path(__file__).resolve()
+# Files another branch is rewriting right now, with the one line each that still points at
+# the brief; delete an entry as soon as that rewrite lands (the line will be gone).
+BEING_REWRITTEN = {
+    (
+        "src/seatledger/services/assignment/assignments.py",
+        "Rules 13-21 of SPEC.md. Every function is one transaction; the seat moves through",
+    ),
+}
+
+
+def test_no_file_points_at_the_brief_outside_the_repository() -> None:
+    pointers = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path, text in text_files()
+        if path.resolve() != THIS_FILE
+        for number, line in enumerate(text.splitlines(), start=1)
+        if OUTSIDE_BRIEF.search(line)
+        and (path.relative_to(ROOT).as_posix(), line.strip()) not in BEING_REWRITTEN
+    ]
+
+    assert pointers == [], "point these at docs/rules.md or docs/api.md instead"
+
+
+# Markdown links resolve -----------------------------------------------------------------------
+
+# Documents being written on other branches: links to them are kept, and checked once the
+# file exists.
+BEING_WRITTEN = {"docs/errors.md", "docs/architecture.md"}
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+INLINE_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+REFERENCE_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+HTML_LINK = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)=["']([^"']+)["']""")
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+HTML_ANCHOR = re.compile(r"""<a\b[^>]*\b(?:id|name)=["']([^"']+)["']""")
+
+
+def markdown_files() -> list[Path]:
+    return [
+        path
+        for path in repository_files()
+        if path.suffix == ".md"
+        and (path == ROOT / "README.md" or path.is_relative_to(ROOT / "docs"))
+    ]
+
+
+def links_in(text: str) -> list[str]:
+    prose = CODE_SPAN.sub("", FENCE.sub("", text))
+    return [
+        *INLINE_LINK.findall(prose),
+        *REFERENCE_LINK.findall(prose),
+        *HTML_LINK.findall(prose),
+    ]
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to dashes."""
+    text = re.sub(r"<[^>]+>", "", CODE_SPAN.sub(lambda m: m[0].strip("`"), heading))
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
+@cache
+def anchors_of(path: Path) -> frozenset[str]:
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    anchors = set(HTML_ANCHOR.findall(text))
+    for heading in HEADING.findall(text):
+        base = slug(heading)
+        count = seen.get(base, 0)
+        anchors.add(base if count == 0 else f"{base}-{count}")
+        seen[base] = count + 1
+    return frozenset(anchors)
+
+
+def broken_link(source: Path, target: str) -> str | None:
+    """Why ``target``, linked from ``source``, does not resolve; None when it does."""
+    if SCHEME.match(target):
+        return None  # a web address (the local demo server, say), not a file of ours
+    location, _, fragment = target.partition("#")
+    if location.startswith("/"):
+        return "absolute paths point outside the repository"
+    landing = (source.parent / location).resolve() if location else source
+    if not landing.is_relative_to(ROOT):
+        return "points outside the repository"
+    name = landing.relative_to(ROOT).as_posix()
+    if not landing.exists():
+        return None if name in BEING_WRITTEN else "no such file"
+    if fragment and landing.suffix == ".md" and fragment not in anchors_of(landing):
+        return f"{name} has no anchor #{fragment}"
+    return None
+
+
+def test_every_relative_link_in_the_markdown_lands_on_a_file_and_anchor_that_exist() -> None:
+    broken = [
+        f"{path.relative_to(ROOT)}: ({target}) {reason}"
+        for path in markdown_files()
+        for target in links_in(path.read_text(encoding="utf-8"))
+        if (reason := broken_link(path, target))
+    ]
+
+    assert broken == []
+
+
+def test_the_readme_links_the_project_documentation() -> None:
+    linked = {
+        (ROOT / target.partition("#")[0]).resolve().relative_to(ROOT).as_posix()
+        for target in links_in((ROOT / "README.md").read_text(encoding="utf-8"))
+        if not SCHEME.match(target)
+    }
+
+    assert {
+        "docs/rules.md",
+        "docs/api.md",
+        "docs/events.md",
+        "docs/errors.md",
+        "docs/architecture.md",
+    } <= linked
+
+
+def test_link_reader_sees_links_and_skips_code() -> None:
+    text = (
+        "[a](docs/a.md) ![b](b.png) [e](https://example.com)\n"
+        "[ref]: docs/ref.md\n"
+        '<a href="x.md">x</a>\n'
+        "`[not](a-link.md)`\n"
+        "```\n[nor](this.md)\n```\n"
+    )
+
+    assert links_in(text) == ["docs/a.md", "b.png", "https://example.com", "docs/ref.md", "x.md"]
+    assert slug("Seat life cycle") == "seat-life-cycle"
+    assert slug("The `seatledger` command, in short!") == "the-seatledger-command-in-short"
