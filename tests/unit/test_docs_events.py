@@ -107,8 +107,8 @@ def _read(path: Path, source: Path) -> Module:
 class Reader:
     """Every audit action the source can record, found as the module docstring says."""
 
-    def __init__(self, source: Path) -> None:
-        self.root = source.parent.parent if source.parent.name == "src" else source.parent
+    def __init__(self, source: Path, *, root: Path) -> None:
+        self.root = root  # places are reported relative to it
         self.modules = {path: _read(path, source) for path in sorted(source.rglob("*.py"))}
         self.actions = Actions()
 
@@ -233,7 +233,7 @@ def _local_sinks(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[a
 
 @cache
 def recorded_actions() -> Actions:
-    return Reader(SOURCE).read()
+    return Reader(SOURCE, root=ROOT).read()
 
 
 def listed_actions() -> list[str]:
@@ -280,7 +280,7 @@ def test_the_reader_follows_constants_registries_and_imported_helpers(tmp_path: 
         "    action = log.LINK_SENT\n"
     )
 
-    actions = Reader(package).read()
+    actions = Reader(package, root=tmp_path).read()
 
     assert sorted(actions.names) == ["seat.assigned", "seat.link_sent"]
     assert [entry.split(": ", 1)[1] for entry in actions.untraceable] == ["f'seat.{mode}'"]
