@@ -1,4 +1,4 @@
-"""Configuration read from the environment (see API.md, "Configuration")."""
+"""Configuration read from the environment (see docs/api.md, "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who may call each restricted endpoint (SPEC.md section 3, API.md).
+"""Who may call each restricted endpoint (docs/rules.md, "Permissions"; docs/api.md).
 
 Every test walks one endpoint through a table of callers. A refusal must carry the exact
 status and error code and change nothing: no audit event, and the same stores, groups, group

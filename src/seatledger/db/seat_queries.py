@@ -24,8 +24,8 @@ from seatledger.domain.permissions import Permission
 
 
 def visible_to(actor: Actor) -> ColumnElement[bool]:
-    """SPEC section 3: ``seats.view`` sees all; an agent sees seats of their groups (and
-    descendants) and the ungrouped seats of orders they bought themselves."""
+    """docs/rules.md, "Permissions": ``seats.view`` sees all; an agent sees seats of their
+    groups (and descendants) and the ungrouped seats of orders they bought themselves."""
     if actor.has(Permission.SEATS_VIEW):
         return true()
     if actor.customer_id is None:

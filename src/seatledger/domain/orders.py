@@ -1,4 +1,4 @@
-"""Orders and payments: statuses, quantities, totals (SPEC.md rules 8-12)."""
+"""Orders and payments: statuses, quantities, totals (rules 8-12, docs/rules.md)."""
 
 from __future__ import annotations
 

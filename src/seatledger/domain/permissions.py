@@ -1,4 +1,4 @@
-"""Admin permissions (SPEC.md section 3), kept sorted."""
+"""Admin permissions (docs/rules.md, "Permissions"), kept sorted."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The seat life cycle (SPEC.md section 2): states, and the one table of allowed moves."""
+"""The seat life cycle (docs/rules.md, "Seat life cycle"): states, and the one table of
+allowed moves."""
 
 from __future__ import annotations
 

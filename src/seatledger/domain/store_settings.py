@@ -1,4 +1,4 @@
-"""Store settings and their defaults (SPEC.md section 5)."""
+"""Store settings and their defaults (docs/rules.md, "Store settings")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Payment gateways behind one small interface (SPEC.md rule 8)."""
+"""Payment gateways behind one small interface (rule 8, docs/rules.md)."""
 
 from seatledger.payments.gateway import PaymentGateway, PaymentResult, gateway_for
 

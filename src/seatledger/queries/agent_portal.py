@@ -1,7 +1,8 @@
 """Read-only views for the agent portal: the groups an agent manages, as a tree, each with
-the capacity of the seats it owns itself (SPEC section 3: reach = granted groups and their
-descendants), and the agent's own return requests. Writes go through the ordinary use cases
-(assignments, bulk_assignment, returns), so the portal obeys the same rules as the API."""
+the capacity of the seats it owns itself (docs/rules.md, "Permissions": reach = granted
+groups and their descendants), and the agent's own return requests. Writes go through the
+ordinary use cases (assignments, bulk_assignment, returns), so the portal obeys the same
+rules as the API."""
 
 from __future__ import annotations
 

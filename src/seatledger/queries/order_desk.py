@@ -305,8 +305,9 @@ def _seats(
     limit: int,
     cursor: str | None,
 ) -> Page[SeatRow]:
-    """The order's seats the caller may see, as ``GET /seats`` shows them (SPEC section 3);
-    ``refunds.manage`` also lists the available ones, which hold no learner, to refund them."""
+    """The order's seats the caller may see, as ``GET /seats`` shows them (docs/rules.md,
+    "Permissions"); ``refunds.manage`` also lists the available ones, which hold no learner,
+    to refund them."""
     visible = seat_queries.visible_to(actor)
     if actor.has(Permission.REFUNDS_MANAGE):
         visible = or_(visible, Seat.status == SeatStatus.AVAILABLE.value)

@@ -279,7 +279,7 @@ def decide(
             session,
             store_id=store.id,
             actor=actor,
-            action=f"return.{request.status}",
+            action="return.approved" if approve else "return.denied",
             entity="return_request",
             entity_id=request.id,
             after={"decision": decision, "note": note, "seats": len(rows)},
