@@ -123,14 +123,6 @@ OUTSIDE_BRIEF = re.compile(
     r"\.\./shared|/work/shared|\bSPEC\.md|\bAPI\.md|\bSTYLE\.md|STACK-NOTES\.md|\bSPEC\b"
 )
 THIS_FILE = Path(__file__).resolve()
-# Files another branch is rewriting right now, with the one line each that still points at
-# the brief; delete an entry as soon as that rewrite lands (the line will be gone).
-BEING_REWRITTEN = {
-    (
-        "src/seatledger/services/assignment/assignments.py",
-        "Rules 13-21 of SPEC.md. Every function is one transaction; the seat moves through",
-    ),
-}
 
 
 def test_no_file_points_at_the_brief_outside_the_repository() -> None:
@@ -140,7 +132,6 @@ def test_no_file_points_at_the_brief_outside_the_repository() -> None:
         if path.resolve() != THIS_FILE
         for number, line in enumerate(text.splitlines(), start=1)
         if OUTSIDE_BRIEF.search(line)
-        and (path.relative_to(ROOT).as_posix(), line.strip()) not in BEING_REWRITTEN
     ]
 
     assert pointers == [], "point these at docs/rules.md or docs/api.md instead"
@@ -150,7 +141,7 @@ def test_no_file_points_at_the_brief_outside_the_repository() -> None:
 
 # Documents being written on other branches: links to them are kept, and checked once the
 # file exists.
-BEING_WRITTEN = {"docs/errors.md", "docs/architecture.md"}
+BEING_WRITTEN = {"docs/errors.md"}
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 INLINE_LINK = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
