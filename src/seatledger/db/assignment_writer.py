@@ -99,15 +99,19 @@ def apply(connection: Connection, plan: Sequence[Handout], setting: Setting) -> 
         for h, w in zip(plan, written, strict=True)
         if h.mode != Mode.REDEEM
     ]
-    if new:
-        connection.execute(_INSERT_ASSIGNMENTS, new)
+    _insert(connection, _INSERT_ASSIGNMENTS, new)
     _enroll(connection, plan, written, setting)
-    connection.execute(
-        audit_log.INSERT, [_event(h, w, setting) for h, w in zip(plan, written, strict=True)]
-    )
+    events = [_event(h, w, setting) for h, w in zip(plan, written, strict=True)]
+    _insert(connection, audit_log.INSERT, events)
     mails = MailBatch(setting.store_id, setting.now)
-    MailBatch.insert(connection, [row for h in plan if (row := _mail(mails, h, setting))])
+    _insert(connection, MailBatch.INSERT, [row for h in plan if (row := _mail(mails, h, setting))])
     return written
+
+
+def _insert(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+    """One INSERT for all ``rows``; a single row as plain parameters (no executemany path)."""
+    if rows:
+        connection.execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 def _seat(handout: Handout) -> Any:
@@ -182,7 +186,7 @@ def _enroll(
     if not rows:
         return
     try:
-        connection.execute(_INSERT_ENROLLMENTS, rows)
+        _insert(connection, _INSERT_ENROLLMENTS, rows)
     except IntegrityError:  # enrolled by a concurrent request since the facts were read
         raise already_enrolled() from None
 

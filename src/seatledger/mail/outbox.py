@@ -210,6 +210,8 @@ class MailBatch:
         "learner_name": "SEATLEDGER-NAME",
     }
 
+    INSERT = _INSERT
+
     def __init__(self, store_id: str | None, now: datetime | None = None) -> None:
         self.store_id, self.now = store_id, now or utcnow()
         self._rendered: dict[tuple[str, str], RenderedEmail] = {}
@@ -241,8 +243,3 @@ class MailBatch:
             "sent_at": None,
             "last_error": None,
         }
-
-    @staticmethod
-    def insert(connection: Connection, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            connection.execute(_INSERT, rows)

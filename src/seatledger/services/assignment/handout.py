@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
 from seatledger.db import assignment_writer
 from seatledger.db.assignment_writer import Setting, Written
 from seatledger.db.base import utcnow
-from seatledger.db.models import Customer, Enrollment, User
+from seatledger.db.models import LIVE_ENROLLMENT, Customer, Enrollment, User
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignment_plan import (
     Handout,
@@ -29,32 +29,36 @@ from seatledger.domain.assignment_plan import (
     decide,
 )
 from seatledger.domain.emails import normalize_email
-from seatledger.domain.enrollments import LIVE
 from seatledger.domain.tokens import new_token
 from seatledger.services.seating.seats import check_group_choice
 from seatledger.services.storefront.courses import course_of
 from seatledger.services.storefront.stores import settings_of
 
-# The customers with these addresses, each with whether they hold the course live (rule 17).
-_LEARNERS = (
-    select(
-        User.email,
-        Customer.id,
-        Customer.name,
-        exists()
-        .where(
-            Enrollment.customer_id == Customer.id,
-            Enrollment.product_id == bindparam("course_id"),
-            Enrollment.status.in_([status.value for status in LIVE]),
-        )
-        .label("enrolled"),
+# The customers with these addresses, each with whether they hold the course live (rule 17):
+# built once for one address (the busy single path) and once for many (bulk).
+_LEARNER_COLUMNS = (
+    User.email,
+    Customer.id,
+    Customer.name,
+    exists()
+    .where(
+        Enrollment.customer_id == Customer.id,
+        Enrollment.product_id == bindparam("course_id"),
+        text(LIVE_ENROLLMENT),  # as the partial unique index says it, so SQLite uses the index
     )
+    .label("enrolled"),
+)
+_LEARNERS = {
+    many: select(*_LEARNER_COLUMNS)
     .join(User, User.id == Customer.user_id)
     .where(
         Customer.store_id == bindparam("store_id"),
-        User.email.in_(bindparam("emails", expanding=True)),
+        User.email.in_(bindparam("emails", expanding=True))
+        if many
+        else User.email == bindparam("emails"),
     )
-)
+    for many in (False, True)
+}
 _SENDER_NAME = select(Customer.name).where(Customer.id == bindparam("customer_id"))
 
 
@@ -65,8 +69,10 @@ def learners(
     wanted = sorted(set(emails))
     if not wanted:
         return {}
+    many = len(wanted) > 1
     rows = executor.execute(
-        _LEARNERS, {"store_id": store_id, "emails": wanted, "course_id": course_id}
+        _LEARNERS[many],
+        {"store_id": store_id, "emails": wanted if many else wanted[0], "course_id": course_id},
     )
     return {
         row.email: LearnerFacts(
@@ -82,7 +88,8 @@ def link_ttl(store: Any) -> timedelta:
 
 def plan(requests: Sequence[Request], store: Any, now: datetime) -> list[Handout]:
     """``decide`` every request, at one instant; raises the first refusal."""
-    ttl = link_ttl(store)
+    links = any(request.mode is Mode.EMAIL for request in requests)
+    ttl = link_ttl(store) if links else timedelta(0)  # the settings are read only when needed
     return [decide(request, now=now, link_ttl=ttl, new_token=new_token) for request in requests]
 
 
