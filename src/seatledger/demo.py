@@ -10,6 +10,7 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Seat, Store
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
+from seatledger.domain.products import ProductKind
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.assignment import assignments
 from seatledger.services.organization import groups
@@ -103,7 +104,7 @@ def _load_orders(
     base_url: str,
 ) -> None:
     """Products, and orders with and without groups in several payment states."""
-    fixed = catalog.ProductKind.FIXED
+    fixed = ProductKind.FIXED
     for sku, name, price in [
         ("PY101", "Python Fundamentals", "149.00"),
         ("SQL201", "SQL for Analysts", "199.00"),
@@ -119,7 +120,7 @@ def _load_orders(
         sku="ANY-COURSE",
         name="Any one course",
         price="179.00",
-        kind=catalog.ProductKind.OPEN_ENDED,
+        kind=ProductKind.OPEN_ENDED,
         option_skus=["PY101", "SQL201", "SEC301"],
     )
     stores.update_store(

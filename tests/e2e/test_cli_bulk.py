@@ -15,6 +15,7 @@ from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 from seatledger.db.models import Assignment, Seat
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
 from seatledger.services.purchasing import orders
@@ -39,7 +40,7 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         sku="PY",
         name="Py",
         price="5.00",
-        kind=catalog.ProductKind.FIXED,
+        kind=ProductKind.FIXED,
     )
     group = groups.create_group(database, owner.id, "acme", name="G").id
     agent = customers.sign_up(

@@ -26,6 +26,7 @@ from seatledger.db.models import (
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.services.assignment import assignments, redemption
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
@@ -60,7 +61,7 @@ class AssignmentMachine(RuleBasedStateMachine):
             sku="PY",
             name="Py",
             price="1.00",
-            kind=catalog.ProductKind.FIXED,
+            kind=ProductKind.FIXED,
         )
         group = self.group = groups.create_group(db, owner.id, self.slug, name="G").id
         agent = customers.sign_up(

@@ -14,6 +14,7 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Seat, Store
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
@@ -46,7 +47,7 @@ class SeatCountMachine(RuleBasedStateMachine):
                 sku=sku,
                 name=sku,
                 price="5.00",
-                kind=catalog.ProductKind.FIXED,
+                kind=ProductKind.FIXED,
             )
         agent = customers.sign_up(
             self.database,
