@@ -18,7 +18,8 @@ from fastapi.responses import Response
 from seatledger.db.engine import Database
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
-from seatledger.domain.orders import OrderStatus, PaymentStatus
+from seatledger.domain.orders import OrderStatus, PaymentMethod, PaymentStatus
+from seatledger.domain.returns import ReturnDecision
 from seatledger.domain.seats import SeatStatus
 from seatledger.queries import order_desk, return_queue
 from seatledger.services.purchasing import orders
@@ -135,7 +136,7 @@ def _change_order(
 
 def _captured(order: OrderView) -> str:
     seats = sum(line.quantity for line in order.lines)
-    paid = "marked paid" if order.payment_method == "invoice" else "captured"
+    paid = "marked paid" if order.payment_method == PaymentMethod.INVOICE else "captured"
     return f"Order #{order.number} is {paid}: its {seats} seats now exist."
 
 
@@ -232,7 +233,11 @@ def return_requests(
     )
 
 
-DECISIONS = {"refund": (True, True), "reclaim": (True, False), "deny": (False, None)}
+DECISIONS = {
+    ReturnDecision.REFUND: (True, True),
+    ReturnDecision.RECLAIM: (True, False),
+    ReturnDecision.DENY: (False, None),
+}
 
 
 @router.post("/stores/{store}/admin/returns/{request_id}/decision")
@@ -265,10 +270,12 @@ def decide(
     count = len(decided.seat_ids)
     seats = f"{count} seat{'s' if count != 1 else ''}"
     done = {
-        "refund": f"Return approved with a refund: {seats} left the pool and the money goes back.",
-        "reclaim": f"Return approved: {seats} back in the pool, no money moves.",
-        "deny": f"Return denied: {seats} kept as they were.",
-    }[decided.decision or "deny"]
+        ReturnDecision.REFUND: (
+            f"Return approved with a refund: {seats} left the pool and the money goes back."
+        ),
+        ReturnDecision.RECLAIM: f"Return approved: {seats} back in the pool, no money moves.",
+        ReturnDecision.DENY: f"Return denied: {seats} kept as they were.",
+    }[decided.decision or ReturnDecision.DENY]
     session.flash(request, f"{done} The requester was told by email.")
     return redirect(back)
 
