@@ -15,7 +15,7 @@ from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.assignment import assignments
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, admins, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout, payments
 from seatledger.services.storefront import catalog, stores
 
 DEMO_STORE = "demo"
@@ -129,11 +129,11 @@ def _load_orders(
 
     def buy(user: str, group: str | None, sku: str, quantity: int, method: PaymentMethod) -> str:
         card = "4242424242424242" if method is PaymentMethod.TEST_CARD else None
-        return orders.place_order(
+        return checkout.place_order(
             database,
             user,
             DEMO_STORE,
-            lines=[orders.LineRequest(sku, quantity)],
+            lines=[checkout.LineRequest(sku, quantity)],
             purchasing_group_id=group,
             payment_method=method,
             card_number=card,
@@ -142,12 +142,12 @@ def _load_orders(
     python_order = buy(agent_user, engineering, "PY101", 20, PaymentMethod.TEST_CARD)
     buy(agent_user, platform, "SEC301", 8, PaymentMethod.TEST_CARD)
     invoice = buy(agent_user, platform, "SQL201", 10, PaymentMethod.INVOICE)
-    orders.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
+    payments.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
     buy(agent_user, None, "ANY-COURSE", 5, PaymentMethod.TEST_CARD)  # ungrouped: set its group
     buy(sales_user, sales, "PY101", 12, PaymentMethod.TEST_CARD)
     buy(sales_user, sales, "SQL201", 6, PaymentMethod.INVOICE)  # waits for payment
     cancelled = buy(sales_user, sales, "SEC301", 3, PaymentMethod.INVOICE)
-    orders.cancel_order(database, sales_user, DEMO_STORE, cancelled)
+    payments.cancel_order(database, sales_user, DEMO_STORE, cancelled)
     _assign_some(database, agent_user, python_order, base_url)
 
 

@@ -22,7 +22,7 @@ from seatledger.domain.orders import OrderStatus, PaymentMethod, PaymentStatus
 from seatledger.domain.returns import ReturnDecision
 from seatledger.domain.seats import SeatStatus
 from seatledger.queries import order_desk, return_queue
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import payments
 from seatledger.services.purchasing.orders import OrderView
 from seatledger.services.refunding import refunds, returns
 from seatledger.web import session
@@ -144,7 +144,7 @@ def _captured(order: OrderView) -> str:
 def capture(
     request: Request, page: CustomerPageDep, database: DatabaseDep, order_id: str
 ) -> Response:
-    return _change_order(request, page, database, order_id, orders.capture_order, _captured)
+    return _change_order(request, page, database, order_id, payments.capture_order, _captured)
 
 
 @router.post("/stores/{store}/admin/orders/{order_id}/void")
@@ -154,7 +154,7 @@ def void(request: Request, page: CustomerPageDep, database: DatabaseDep, order_i
         page,
         database,
         order_id,
-        orders.void_order,
+        payments.void_order,
         lambda order: f"The card payment of order #{order.number} is voided; nothing was taken.",
     )
 
@@ -168,7 +168,7 @@ def cancel(
         page,
         database,
         order_id,
-        orders.cancel_order,
+        payments.cancel_order,
         lambda order: f"Order #{order.number} is cancelled; it will never have seats.",
     )
 
@@ -275,7 +275,7 @@ def decide(
         ),
         ReturnDecision.RECLAIM: f"Return approved: {seats} back in the pool, no money moves.",
         ReturnDecision.DENY: f"Return denied: {seats} kept as they were.",
-    }[decided.decision or ReturnDecision.DENY]
+    }[ReturnDecision(decided.decision or ReturnDecision.DENY)]
     session.flash(request, f"{done} The requester was told by email.")
     return redirect(back)
 
@@ -291,7 +291,7 @@ def _decision(decision: str, outcome: str, note: str) -> Decision:
     """The form's choice as ``returns.decide`` takes it; a denial needs a note."""
     if decision not in DECISIONS:
         raise Invalid("Choose to approve with a refund, approve, or deny.", code="invalid_decision")
-    approve, with_refund = DECISIONS[decision]
+    approve, with_refund = DECISIONS[ReturnDecision(decision)]
     if not approve and not note.strip():
         raise Invalid(
             "Write a note to deny a return: the requester reads it to learn why.",
