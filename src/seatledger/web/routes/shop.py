@@ -54,7 +54,13 @@ def _checkout_page(
 ) -> Response:
     settings = stores.settings_of(stores.get_store(database, page.viewer, page.slug))
     products = [p for p in catalog.list_products(database, page.slug) if p.published]
-    values = {"sku": "", "quantity": "1", "group": "", "payment": "test_card", "card": ""}
+    values = {
+        "sku": "",
+        "quantity": "1",
+        "group": "",
+        "payment": PaymentMethod.TEST_CARD.value,
+        "card": "",
+    }
     values.update(form or {})
     return render(
         request,
