@@ -39,7 +39,7 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Customer, Seat, User
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services.people.passwords import hash_password
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 
 ROWS = 10_000
 WARM_UP = 100  # one small request first, as a live server would have had
@@ -51,11 +51,11 @@ WARM_UP_PER_CLIENT = 10  # untimed, as a live server's processes would have had
 
 
 def buy(database: Database, shop, quantity: int) -> None:  # type: ignore[no-untyped-def]
-    orders.place_order(
+    checkout.place_order(
         database,
         shop.agent_user_id,
         shop.slug,
-        lines=[orders.LineRequest(shop.skus[0], quantity)],
+        lines=[checkout.LineRequest(shop.skus[0], quantity)],
         purchasing_group_id=shop.group_id,
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
+from seatledger.domain.products import ProductKind
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
 from seatledger.services.storefront import catalog, stores
@@ -79,7 +80,7 @@ def make_shop(database: Database, *, products: int = 1) -> Shop:
             sku=sku,
             name=sku,
             price="149.00",
-            kind=catalog.ProductKind.FIXED,
+            kind=ProductKind.FIXED,
         )
     group = groups.create_group(database, owner.id, "bench", name="Top")
     agent = customers.sign_up(

@@ -10,11 +10,12 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Seat, Store
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
+from seatledger.domain.products import ProductKind
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.assignment import assignments
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, admins, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout, payments
 from seatledger.services.storefront import catalog, stores
 
 DEMO_STORE = "demo"
@@ -103,7 +104,7 @@ def _load_orders(
     base_url: str,
 ) -> None:
     """Products, and orders with and without groups in several payment states."""
-    fixed = catalog.ProductKind.FIXED
+    fixed = ProductKind.FIXED
     for sku, name, price in [
         ("PY101", "Python Fundamentals", "149.00"),
         ("SQL201", "SQL for Analysts", "199.00"),
@@ -119,7 +120,7 @@ def _load_orders(
         sku="ANY-COURSE",
         name="Any one course",
         price="179.00",
-        kind=catalog.ProductKind.OPEN_ENDED,
+        kind=ProductKind.OPEN_ENDED,
         option_skus=["PY101", "SQL201", "SEC301"],
     )
     stores.update_store(
@@ -128,11 +129,11 @@ def _load_orders(
 
     def buy(user: str, group: str | None, sku: str, quantity: int, method: PaymentMethod) -> str:
         card = "4242424242424242" if method is PaymentMethod.TEST_CARD else None
-        return orders.place_order(
+        return checkout.place_order(
             database,
             user,
             DEMO_STORE,
-            lines=[orders.LineRequest(sku, quantity)],
+            lines=[checkout.LineRequest(sku, quantity)],
             purchasing_group_id=group,
             payment_method=method,
             card_number=card,
@@ -141,12 +142,12 @@ def _load_orders(
     python_order = buy(agent_user, engineering, "PY101", 20, PaymentMethod.TEST_CARD)
     buy(agent_user, platform, "SEC301", 8, PaymentMethod.TEST_CARD)
     invoice = buy(agent_user, platform, "SQL201", 10, PaymentMethod.INVOICE)
-    orders.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
+    payments.capture_order(database, owner, DEMO_STORE, invoice)  # the admin marks it paid
     buy(agent_user, None, "ANY-COURSE", 5, PaymentMethod.TEST_CARD)  # ungrouped: set its group
     buy(sales_user, sales, "PY101", 12, PaymentMethod.TEST_CARD)
     buy(sales_user, sales, "SQL201", 6, PaymentMethod.INVOICE)  # waits for payment
     cancelled = buy(sales_user, sales, "SEC301", 3, PaymentMethod.INVOICE)
-    orders.cancel_order(database, sales_user, DEMO_STORE, cancelled)
+    payments.cancel_order(database, sales_user, DEMO_STORE, cancelled)
     _assign_some(database, agent_user, python_order, base_url)
 
 

@@ -30,7 +30,7 @@ from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.assignment import assignments
 from seatledger.services.organization import groups
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from seatledger.services.storefront import stores
 from seatledger.web.agent_support import RowsUnreadable, read_rows, write_rows
 
@@ -63,11 +63,11 @@ class Demo:
             code=code,
             parent_id=self.group("ACME-ENG"),
         )
-        order = orders.place_order(
+        order = checkout.place_order(
             self.database,
             self.user(AGENT_EMAIL),
             DEMO_STORE,
-            lines=[orders.LineRequest("PY101", count)],
+            lines=[checkout.LineRequest("PY101", count)],
             purchasing_group_id=group.id,
             payment_method=PaymentMethod.TEST_CARD,
             card_number="4242424242424242",

@@ -15,9 +15,10 @@ from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 from seatledger.db.models import Assignment, Seat
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from seatledger.services.storefront import catalog, stores
 
 runner = CliRunner()
@@ -39,7 +40,7 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         sku="PY",
         name="Py",
         price="5.00",
-        kind=catalog.ProductKind.FIXED,
+        kind=ProductKind.FIXED,
     )
     group = groups.create_group(database, owner.id, "acme", name="G").id
     agent = customers.sign_up(
@@ -47,11 +48,11 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     )
     groups.grant_agent(database, owner.id, "acme", group, agent.id)
     customers.sign_up(database, "acme", email="known@example.com", name="K", password=PASSWORD)
-    orders.place_order(
+    checkout.place_order(
         database,
         agent.user_id,
         "acme",
-        lines=[orders.LineRequest("PY", 3)],
+        lines=[checkout.LineRequest("PY", 3)],
         purchasing_group_id=group,
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

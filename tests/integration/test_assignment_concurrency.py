@@ -14,7 +14,7 @@ from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services.assignment import assignments, redemption
 from seatledger.services.people import customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from tests.integration.test_concurrency import PASSWORD, make_shop, race
 
 BASE_URL = "http://seatledger.test"
@@ -29,11 +29,11 @@ def shop(database: Database) -> dict[str, Any]:
         )
         for i in range(8)
     ]
-    order = orders.place_order(
+    order = checkout.place_order(
         database,
         shop["agent"],
         "race",
-        lines=[orders.LineRequest("PY", 3)],
+        lines=[checkout.LineRequest("PY", 3)],
         purchasing_group_id=shop["group"],
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

@@ -26,10 +26,11 @@ from seatledger.db.models import (
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.services.assignment import assignments, redemption
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout, payments
 from seatledger.services.refunding import refunds, returns
 from seatledger.services.storefront import catalog, stores
 
@@ -60,7 +61,7 @@ class AssignmentMachine(RuleBasedStateMachine):
             sku="PY",
             name="Py",
             price="1.00",
-            kind=catalog.ProductKind.FIXED,
+            kind=ProductKind.FIXED,
         )
         group = self.group = groups.create_group(db, owner.id, self.slug, name="G").id
         agent = customers.sign_up(
@@ -74,11 +75,11 @@ class AssignmentMachine(RuleBasedStateMachine):
             )
             for i in range(LEARNERS)
         ]
-        order = orders.place_order(
+        order = checkout.place_order(
             db,
             agent.user_id,
             self.slug,
-            lines=[orders.LineRequest("PY", SEATS)],
+            lines=[checkout.LineRequest("PY", SEATS)],
             purchasing_group_id=group,
             payment_method=PaymentMethod.TEST_CARD,
             card_number="4242424242424242",
@@ -209,17 +210,17 @@ class AssignmentMachine(RuleBasedStateMachine):
 
     @rule(quantity=st.integers(min_value=1, max_value=3), invoice=st.booleans())
     def buy(self, quantity: int, invoice: bool) -> None:
-        order = orders.place_order(
+        order = checkout.place_order(
             self.database,
             self.agent,
             self.slug,
-            lines=[orders.LineRequest("PY", quantity)],
+            lines=[checkout.LineRequest("PY", quantity)],
             purchasing_group_id=self.group,
             payment_method=PaymentMethod.INVOICE if invoice else PaymentMethod.TEST_CARD,
             card_number=None if invoice else "4242424242424242",
         )
         if invoice:
-            orders.capture_order(self.database, self.owner, self.slug, order.id)
+            payments.capture_order(self.database, self.owner, self.slug, order.id)
         with self.database.read() as session:
             self.seats += list(session.scalars(select(Seat.id).where(Seat.order_id == order.id)))
 

@@ -11,7 +11,8 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Order, Seat
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing.checkout import LineRequest, place_order
+from seatledger.services.purchasing.payments import cancel_order, capture_order
 from tests.integration.test_concurrency import make_shop, race
 
 
@@ -23,8 +24,8 @@ def shop(database: Database) -> dict[str, Any]:
 def checkout(
     database: Database, shop: dict[str, Any], *, key: str | None, method: PaymentMethod
 ) -> Any:
-    return orders.place_order(
-        database, shop["agent"], "race", lines=[orders.LineRequest("PY", 50)],
+    return place_order(
+        database, shop["agent"], "race", lines=[LineRequest("PY", 50)],
         purchasing_group_id=shop["group"], payment_method=method,
         card_number="4242424242424242" if method is PaymentMethod.TEST_CARD else None,
         idempotency_key=key,
@@ -63,7 +64,7 @@ def test_parallel_checkouts_without_a_key_get_distinct_numbers(
 def test_parallel_captures_create_the_seats_once(database: Database, shop: dict) -> None:
     order = checkout(database, shop, key=None, method=PaymentMethod.INVOICE)
 
-    results = race(4, lambda _: orders.capture_order(database, shop["owner"], "race", order.id))
+    results = race(4, lambda _: capture_order(database, shop["owner"], "race", order.id))
 
     assert sorted(getattr(r, "code", "ok") for r in results) == ["ok"] + ["order_already_paid"] * 3
     assert counts(database) == (1, 50)
@@ -72,8 +73,8 @@ def test_parallel_captures_create_the_seats_once(database: Database, shop: dict)
 def test_capture_racing_cancel_leaves_either_seats_or_none(database: Database, shop: dict) -> None:
     order = checkout(database, shop, key=None, method=PaymentMethod.INVOICE)
     actions = [
-        lambda: orders.capture_order(database, shop["owner"], "race", order.id),
-        lambda: orders.cancel_order(database, shop["owner"], "race", order.id),
+        lambda: capture_order(database, shop["owner"], "race", order.id),
+        lambda: cancel_order(database, shop["owner"], "race", order.id),
     ]
 
     results = race(2, lambda i: actions[i]())

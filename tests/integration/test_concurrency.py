@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from seatledger.db.engine import Database
 from seatledger.db.models import AgentGrant, AuditEvent, PurchasingGroup, User
 from seatledger.domain.errors import DomainError
+from seatledger.domain.products import ProductKind
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, admins, customers
 from seatledger.services.storefront import catalog, stores
@@ -45,7 +46,7 @@ def make_shop(database: Database) -> dict[str, Any]:
         sku="PY",
         name="Py",
         price="10.00",
-        kind=catalog.ProductKind.FIXED,
+        kind=ProductKind.FIXED,
     )
     group = groups.create_group(database, owner.id, "race", name="G")
     agent = customers.sign_up(

@@ -14,10 +14,12 @@ from seatledger.db.engine import Database
 from seatledger.db.models import Seat, Store
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
+from seatledger.domain.products import ProductKind
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.organization import groups
 from seatledger.services.people import accounts, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing.checkout import LineRequest, place_order
+from seatledger.services.purchasing.payments import cancel_order, capture_order
 from seatledger.services.seating import seats
 from seatledger.services.storefront import catalog, stores
 
@@ -46,7 +48,7 @@ class SeatCountMachine(RuleBasedStateMachine):
                 sku=sku,
                 name=sku,
                 price="5.00",
-                kind=catalog.ProductKind.FIXED,
+                kind=ProductKind.FIXED,
             )
         agent = customers.sign_up(
             self.database,
@@ -79,8 +81,8 @@ class SeatCountMachine(RuleBasedStateMachine):
     )
     def checkout(self, group: int | None, sku: str, quantity: int, invoice: bool) -> None:
         group_id = None if group is None else self.groups[group % len(self.groups)]
-        order = orders.place_order(
-            self.database, self.agent, self.slug, lines=[orders.LineRequest(sku, quantity)],
+        order = place_order(
+            self.database, self.agent, self.slug, lines=[LineRequest(sku, quantity)],
             purchasing_group_id=group_id,
             payment_method=PaymentMethod.INVOICE if invoice else PaymentMethod.TEST_CARD,
             card_number=None if invoice else "4242424242424242",
@@ -92,7 +94,7 @@ class SeatCountMachine(RuleBasedStateMachine):
     @rule(pick=st.integers(min_value=0), capture=st.booleans())
     def settle(self, pick: int, capture: bool) -> None:
         order_id = self.unpaid.pop(pick % len(self.unpaid))
-        action = orders.capture_order if capture else orders.cancel_order
+        action = capture_order if capture else cancel_order
         action(self.database, self.owner, self.slug, order_id)
 
     @rule(

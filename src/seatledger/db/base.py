@@ -1,4 +1,4 @@
-"""The database base: shared metadata with a naming convention, UTC datetimes, ids."""
+"""The database base: shared metadata with a naming convention, UTC datetimes, ids, JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, DateTime, MetaData, Result, String, TypeDecorator
+from sqlalchemy import JSON, CursorResult, DateTime, MetaData, Result, String, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,6 +78,8 @@ def new_id() -> str:
 
 
 IdColumn = String(32)
+# JSON documents (settings, audit before/after, refunded seat ids): JSONB on PostgreSQL.
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Base(DeclarativeBase):

@@ -13,5 +13,6 @@ class AssignmentStatus(StrEnum):
     ENDED = "ended"  # unassigned, transferred away or returned
 
 
-# At most one live assignment per seat (a partial unique index in db/models.py says the same).
+# At most one live assignment per seat (a partial unique index in db/models/assignments.py
+# says the same).
 LIVE = frozenset({AssignmentStatus.PENDING, AssignmentStatus.REDEEMED})

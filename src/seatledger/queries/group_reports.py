@@ -29,6 +29,7 @@ from seatledger.domain import group_tree
 from seatledger.domain.errors import PermissionDenied
 from seatledger.domain.money import format_amount
 from seatledger.domain.permissions import Permission
+from seatledger.domain.returns import ReturnRequestStatus
 from seatledger.domain.seats import SeatStatus
 from seatledger.services.organization.groups import find_group, visible_group
 from seatledger.services.people import access
@@ -151,7 +152,8 @@ def console_summary(db: Database, caller: str | None, store_slug: str) -> Consol
         if actor.has(Permission.REFUNDS_MANAGE):
             pending = session.scalar(
                 select(func.count()).where(
-                    ReturnRequest.store_id == store.id, ReturnRequest.status == "pending"
+                    ReturnRequest.store_id == store.id,
+                    ReturnRequest.status == ReturnRequestStatus.PENDING.value,
                 )
             )
         return ConsoleSummary(groups, inactive, ungrouped_available, ungrouped_total, pending)

@@ -29,12 +29,13 @@ from seatledger.domain.errors import Invalid
 from seatledger.domain.money import format_amount
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
+from seatledger.domain.returns import ReturnRequestStatus
 from seatledger.domain.seats import SeatStatus
 from seatledger.queries.order_desk import customer_names
 from seatledger.services.people import access
 from seatledger.services.storefront.stores import settings_of
 
-STATUSES = ("pending", "approved", "denied")
+STATUSES = tuple(status.value for status in ReturnRequestStatus)
 PENDING, DECIDED = "p", "d"
 
 
@@ -71,7 +72,7 @@ class QueuedRequest:
 
     @property
     def is_pending(self) -> bool:
-        return self.status == "pending"
+        return self.status == ReturnRequestStatus.PENDING
 
     @property
     def has_learners(self) -> bool:
@@ -113,7 +114,10 @@ def list_queue(
         pending = session.scalar(
             select(func.count())
             .select_from(ReturnRequest)
-            .where(ReturnRequest.store_id == store.id, ReturnRequest.status == "pending")
+            .where(
+                ReturnRequest.store_id == store.id,
+                ReturnRequest.status == ReturnRequestStatus.PENDING.value,
+            )
         )
         currency = settings_of(store).currency
         views = _views(session, actor, found, currency)
@@ -134,8 +138,8 @@ def _pending_first(
         token = decode_cursor(cursor)
         phase, after = token[0], token[1:]
     found: list[ReturnRequest] = []
-    if phase == PENDING and status in (None, "pending"):
-        query = base.where(ReturnRequest.status == "pending")
+    if phase == PENDING and status in (None, ReturnRequestStatus.PENDING):
+        query = base.where(ReturnRequest.status == ReturnRequestStatus.PENDING.value)
         if after:
             query = query.where(ReturnRequest.id > after)
         found = list(session.scalars(query.order_by(ReturnRequest.id).limit(limit + 1)))
@@ -143,9 +147,11 @@ def _pending_first(
             return found[:limit], encode_cursor(PENDING + found[limit - 1].id)
     if phase == PENDING:  # past the pending requests, or not asked for them
         phase, after = DECIDED, None
-    if phase == DECIDED and status != "pending":
+    if phase == DECIDED and status != ReturnRequestStatus.PENDING:
         query = base.where(
-            ReturnRequest.status == status if status else ReturnRequest.status != "pending"
+            ReturnRequest.status == status
+            if status
+            else ReturnRequest.status != ReturnRequestStatus.PENDING.value
         )
         if after:
             query = query.where(ReturnRequest.id < after)

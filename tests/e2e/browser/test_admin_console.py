@@ -17,7 +17,7 @@ from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import StoreSettingsPatch
 from seatledger.services.people import admins, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from seatledger.services.storefront import stores
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 
@@ -56,11 +56,11 @@ def _new_customer(live_store: LiveStore, *permissions: Permission) -> customers.
 def _groupless_order(live_store: LiveStore, quantity: int) -> tuple[str, list[str]]:
     """A paid order with no purchasing group (the demo store allows it): its id and seats."""
     buyer = _new_customer(live_store)
-    order = orders.place_order(
+    order = checkout.place_order(
         live_store.database,
         buyer.user_id,
         live_store.slug,
-        lines=[orders.LineRequest("SQL201", quantity)],
+        lines=[checkout.LineRequest("SQL201", quantity)],
         purchasing_group_id=None,
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

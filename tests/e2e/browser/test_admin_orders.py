@@ -16,7 +16,7 @@ from seatledger.demo import ADMIN_EMAIL, AGENT_EMAIL, OWNER_EMAIL
 from seatledger.domain.orders import PaymentMethod
 from seatledger.domain.permissions import Permission
 from seatledger.services.people import admins, customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout, orders, payments
 from seatledger.services.refunding import returns
 from seatledger.services.seating import seats
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
@@ -45,11 +45,11 @@ def place_order(
     live_store: LiveStore, *, quantity: int = 3, method: PaymentMethod = PaymentMethod.TEST_CARD
 ) -> orders.OrderView:
     """An order of PY101 seats (149.00 each) for Acme Engineering, placed by its agent."""
-    return orders.place_order(
+    return checkout.place_order(
         live_store.database,
         user_id(live_store, AGENT_EMAIL),
         live_store.slug,
-        lines=[orders.LineRequest("PY101", quantity)],
+        lines=[checkout.LineRequest("PY101", quantity)],
         purchasing_group_id=engineering(live_store),
         payment_method=method,
         card_number=CARD if method is PaymentMethod.TEST_CARD else None,
@@ -245,7 +245,7 @@ def test_an_available_seat_is_refunded_from_the_order_page(page, live_store: Liv
 
 def test_a_refund_of_an_invoice_order_says_to_pay_back_outside(page, live_store: LiveStore) -> None:
     order = place_order(live_store, quantity=1, method=PaymentMethod.INVOICE)
-    orders.capture_order(
+    payments.capture_order(
         live_store.database, user_id(live_store, ADMIN_EMAIL), live_store.slug, order.id
     )
     (seat,) = seat_ids(live_store, order.id)

@@ -19,7 +19,7 @@ from seatledger.domain.orders import PaymentMethod
 from seatledger.services.assignment import assignments
 from seatledger.services.organization import groups
 from seatledger.services.people import customers
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from tests.e2e.browser.conftest import LiveStore, playwright_api, screenshot, sign_in
 
 expect = playwright_api.expect
@@ -50,11 +50,11 @@ def _team_with_seats(
         code=f"TEAM-{label}",
         parent_id=_group_id(live_store, "ACME-ENG"),
     )
-    order = orders.place_order(
+    order = checkout.place_order(
         live_store.database,
         _user_id(live_store, AGENT_EMAIL),
         live_store.slug,
-        lines=[orders.LineRequest(sku, seats)],
+        lines=[checkout.LineRequest(sku, seats)],
         purchasing_group_id=group.id,
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",
@@ -363,11 +363,11 @@ def test_an_ungrouped_open_ended_seat_gets_a_course_and_a_group_when_assigned(
     page, live_store: LiveStore
 ) -> None:
     group_id, name, _ = _team_with_seats(live_store, 1)
-    order = orders.place_order(
+    order = checkout.place_order(
         live_store.database,
         _user_id(live_store, AGENT_EMAIL),
         live_store.slug,
-        lines=[orders.LineRequest("ANY-COURSE", 1)],
+        lines=[checkout.LineRequest("ANY-COURSE", 1)],
         purchasing_group_id=None,
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

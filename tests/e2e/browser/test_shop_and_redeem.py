@@ -10,7 +10,7 @@ from seatledger.db.models import Seat, User
 from seatledger.demo import AGENT_EMAIL, LEARNER_EMAIL
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services.assignment import assignments
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 
 
@@ -30,11 +30,11 @@ def engineering_group_id(live_store: LiveStore) -> str:
 
 def bought_seat(live_store: LiveStore, sku: str = "PY101") -> str:
     """A fresh available seat of ``sku`` bought by the Engineering agent."""
-    order = orders.place_order(
+    order = checkout.place_order(
         live_store.database,
         user_id(live_store, AGENT_EMAIL),
         live_store.slug,
-        lines=[orders.LineRequest(sku, 1)],
+        lines=[checkout.LineRequest(sku, 1)],
         purchasing_group_id=engineering_group_id(live_store),
         payment_method=PaymentMethod.TEST_CARD,
         card_number="4242424242424242",

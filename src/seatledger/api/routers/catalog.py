@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from seatledger.api.deps import CallerDep, DatabaseDep
 from seatledger.api.schemas import ProductCreate, ProductPublic
+from seatledger.domain.products import ProductKind
 from seatledger.services.storefront import catalog
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["catalog"])
@@ -21,7 +22,7 @@ def create_product(
         sku=body.sku,
         name=body.name,
         price=body.price,
-        kind=catalog.ProductKind(body.kind),
+        kind=ProductKind(body.kind),
         option_skus=body.option_skus,
     )
     return ProductPublic.model_validate(product)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Query
 from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
 from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
 from seatledger.domain.orders import OrderStatus, PaymentMethod
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import checkout, orders, payments
 from seatledger.services.refunding import refunds
 
 router = APIRouter(prefix="/api/v1/stores/{store}/orders", tags=["orders"])
@@ -36,11 +36,11 @@ def place_order(
     idempotency_key: IdempotencyKey = None,
 ) -> OrderPublic:
     """Check out. Seats are created when the payment is captured."""
-    order = orders.place_order(
+    order = checkout.place_order(
         database,
         caller,
         store,
-        lines=[orders.LineRequest(line.sku, line.quantity) for line in body.lines],
+        lines=[checkout.LineRequest(line.sku, line.quantity) for line in body.lines],
         purchasing_group_id=body.purchasing_group_id,
         payment_method=PaymentMethod(body.payment.method),
         card_number=body.payment.card_number,
@@ -85,13 +85,13 @@ def capture_order(
     store: str, order_id: str, database: DatabaseDep, caller: CallerDep
 ) -> OrderPublic:
     """Capture an authorized card or mark an invoice paid (``orders.manage``): the seats appear."""
-    return OrderPublic.model_validate(orders.capture_order(database, caller, store, order_id))
+    return OrderPublic.model_validate(payments.capture_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/void", response_model=OrderPublic)
 def void_order(store: str, order_id: str, database: DatabaseDep, caller: CallerDep) -> OrderPublic:
     """Release an authorized card payment (``orders.manage``)."""
-    return OrderPublic.model_validate(orders.void_order(database, caller, store, order_id))
+    return OrderPublic.model_validate(payments.void_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderPublic)
@@ -99,7 +99,7 @@ def cancel_order(
     store: str, order_id: str, database: DatabaseDep, caller: CallerDep
 ) -> OrderPublic:
     """Cancel an unpaid order (``orders.manage``, or the buyer)."""
-    return OrderPublic.model_validate(orders.cancel_order(database, caller, store, order_id))
+    return OrderPublic.model_validate(payments.cancel_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/refunds", status_code=201, response_model=RefundPublic)

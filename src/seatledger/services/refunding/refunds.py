@@ -14,7 +14,7 @@ from seatledger.db.models import Customer, Order, Refund, Seat, Store, User
 from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.domain.money import format_amount
-from seatledger.domain.orders import PAID_STATES, PaymentStatus
+from seatledger.domain.orders import PAID_STATES, PaymentStatus, payment_after_refund
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove
 from seatledger.mail.outbox import queue_email
@@ -113,9 +113,8 @@ def refund_in_session(
         )
     session.refresh(order)
     before = order.payment_status
-    fully = order.refunded_minor == order.total_minor
-    order.payment_status = (
-        PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
+    order.payment_status = payment_after_refund(
+        order.id, PaymentStatus(before), in_full=order.refunded_minor == order.total_minor
     ).value
     result = gateway_for(order.payment_method).refund(
         reference=order.payment_reference, amount_minor=amount

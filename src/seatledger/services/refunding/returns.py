@@ -28,6 +28,14 @@ from seatledger.domain.enrollments import LIVE as LIVE_ENROLLMENTS
 from seatledger.domain.enrollments import EnrollmentStatus, UnassignOutcome
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied, not_found
 from seatledger.domain.permissions import Permission
+from seatledger.domain.returns import (
+    ReturnDecision,
+    ReturnRequestStatus,
+    already_decided,
+    decision_for,
+    from_states,
+    next_status,
+)
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.mail.outbox import queue_email
 from seatledger.services.assignment.unassign import (
@@ -112,7 +120,7 @@ def request_return(
             id=new_id(),
             store_id=store.id,
             requester_id=actor.customer_id,
-            status="pending",
+            status=ReturnRequestStatus.PENDING.value,
             refund=refund,
             reason=reason.strip(),
             comment=comment,
@@ -233,23 +241,25 @@ def decide(
             raise not_found("return request", request_id)
         actor.require(Permission.REFUNDS_MANAGE)
         with_refund = request.refund if refund is None else refund
-        decision = ("refund" if with_refund else "reclaim") if approve else "deny"
+        decision = decision_for(approve=approve, refund=with_refund)
+        decided = next_status(request.id, ReturnRequestStatus(request.status), decision)
         claimed = session.execute(
             update(ReturnRequest)
-            .where(ReturnRequest.id == request.id, ReturnRequest.status == "pending")
+            .where(
+                ReturnRequest.id == request.id,
+                ReturnRequest.status.in_([state.value for state in from_states(decision)]),
+            )
             .values(
-                status="approved" if approve else "denied",
-                decision=decision,
+                status=decided.value,
+                decision=decision.value,
                 note=note,
                 decided_by=actor.audit_id,
                 decided_at=utcnow(),
             )
             .execution_options(synchronize_session=False)
         ).rowcount
-        if claimed != 1:
-            raise Conflict(
-                f"Return request {request.id} is already decided.", code="request_decided"
-            )
+        if claimed != 1:  # a concurrent decision won
+            raise already_decided(request.id)
         session.refresh(request)
         rows = session.execute(
             select(Seat, ReturnRequestSeat.previous_status)
@@ -282,7 +292,7 @@ def decide(
             action="return.approved" if approve else "return.denied",
             entity="return_request",
             entity_id=request.id,
-            after={"decision": decision, "note": note, "seats": len(rows)},
+            after={"decision": decision.value, "note": note, "seats": len(rows)},
         )
         _mail_requester(session, store, request, len(rows))
         return request_view(session, request)
@@ -343,8 +353,8 @@ def _mail_requester(
         template="return_decided",
         context={
             "store_name": store.name,
-            "decision": "approved" if request.status == "approved" else "denied",
-            "refund": request.decision == "refund",
+            "decision": ReturnRequestStatus(request.status).value,
+            "refund": request.decision == ReturnDecision.REFUND,
             "note": request.note,
             "seat_count": seat_count,
         },

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,16 +14,12 @@ from seatledger.db.models import Product, ProductOption, Store
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.domain.money import format_amount, parse_amount
 from seatledger.domain.permissions import Permission
+from seatledger.domain.products import ProductKind
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access
 from seatledger.services.storefront.stores import settings_of
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class ProductKind(StrEnum):
-    FIXED = "fixed"  # one course
-    OPEN_ENDED = "open_ended"  # the assigner or learner picks one of ``option_skus``
 
 
 @dataclass(frozen=True)

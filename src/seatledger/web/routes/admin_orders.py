@@ -18,10 +18,11 @@ from fastapi.responses import Response
 from seatledger.db.engine import Database
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
-from seatledger.domain.orders import OrderStatus, PaymentStatus
+from seatledger.domain.orders import OrderStatus, PaymentMethod, PaymentStatus
+from seatledger.domain.returns import ReturnDecision
 from seatledger.domain.seats import SeatStatus
 from seatledger.queries import order_desk, return_queue
-from seatledger.services.purchasing import orders
+from seatledger.services.purchasing import payments
 from seatledger.services.purchasing.orders import OrderView
 from seatledger.services.refunding import refunds, returns
 from seatledger.web import session
@@ -135,7 +136,7 @@ def _change_order(
 
 def _captured(order: OrderView) -> str:
     seats = sum(line.quantity for line in order.lines)
-    paid = "marked paid" if order.payment_method == "invoice" else "captured"
+    paid = "marked paid" if order.payment_method == PaymentMethod.INVOICE else "captured"
     return f"Order #{order.number} is {paid}: its {seats} seats now exist."
 
 
@@ -143,7 +144,7 @@ def _captured(order: OrderView) -> str:
 def capture(
     request: Request, page: CustomerPageDep, database: DatabaseDep, order_id: str
 ) -> Response:
-    return _change_order(request, page, database, order_id, orders.capture_order, _captured)
+    return _change_order(request, page, database, order_id, payments.capture_order, _captured)
 
 
 @router.post("/stores/{store}/admin/orders/{order_id}/void")
@@ -153,7 +154,7 @@ def void(request: Request, page: CustomerPageDep, database: DatabaseDep, order_i
         page,
         database,
         order_id,
-        orders.void_order,
+        payments.void_order,
         lambda order: f"The card payment of order #{order.number} is voided; nothing was taken.",
     )
 
@@ -167,7 +168,7 @@ def cancel(
         page,
         database,
         order_id,
-        orders.cancel_order,
+        payments.cancel_order,
         lambda order: f"Order #{order.number} is cancelled; it will never have seats.",
     )
 
@@ -232,7 +233,11 @@ def return_requests(
     )
 
 
-DECISIONS = {"refund": (True, True), "reclaim": (True, False), "deny": (False, None)}
+DECISIONS = {
+    ReturnDecision.REFUND: (True, True),
+    ReturnDecision.RECLAIM: (True, False),
+    ReturnDecision.DENY: (False, None),
+}
 
 
 @router.post("/stores/{store}/admin/returns/{request_id}/decision")
@@ -265,10 +270,12 @@ def decide(
     count = len(decided.seat_ids)
     seats = f"{count} seat{'s' if count != 1 else ''}"
     done = {
-        "refund": f"Return approved with a refund: {seats} left the pool and the money goes back.",
-        "reclaim": f"Return approved: {seats} back in the pool, no money moves.",
-        "deny": f"Return denied: {seats} kept as they were.",
-    }[decided.decision or "deny"]
+        ReturnDecision.REFUND: (
+            f"Return approved with a refund: {seats} left the pool and the money goes back."
+        ),
+        ReturnDecision.RECLAIM: f"Return approved: {seats} back in the pool, no money moves.",
+        ReturnDecision.DENY: f"Return denied: {seats} kept as they were.",
+    }[ReturnDecision(decided.decision or ReturnDecision.DENY)]
     session.flash(request, f"{done} The requester was told by email.")
     return redirect(back)
 
@@ -284,7 +291,7 @@ def _decision(decision: str, outcome: str, note: str) -> Decision:
     """The form's choice as ``returns.decide`` takes it; a denial needs a note."""
     if decision not in DECISIONS:
         raise Invalid("Choose to approve with a refund, approve, or deny.", code="invalid_decision")
-    approve, with_refund = DECISIONS[decision]
+    approve, with_refund = DECISIONS[ReturnDecision(decision)]
     if not approve and not note.strip():
         raise Invalid(
             "Write a note to deny a return: the requester reads it to learn why.",

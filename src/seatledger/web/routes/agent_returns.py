@@ -9,6 +9,7 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
+from seatledger.domain.returns import ReturnRequestStatus
 from seatledger.queries import agent_portal
 from seatledger.services.refunding import returns
 from seatledger.web import session
@@ -19,7 +20,7 @@ from seatledger.web.session import DatabaseDep
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
 Text = Annotated[str, Form(max_length=2000)]
-STATUSES = ("pending", "approved", "denied")
+STATUSES = tuple(status.value for status in ReturnRequestStatus)
 
 
 def _page(

@@ -12,6 +12,7 @@ from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services.organization import groups
 from seatledger.services.purchasing import orders
+from seatledger.services.purchasing.checkout import LineRequest, place_order
 from seatledger.services.storefront import catalog, stores
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, StorePage, StorePageDep, redirect, render
@@ -53,7 +54,13 @@ def _checkout_page(
 ) -> Response:
     settings = stores.settings_of(stores.get_store(database, page.viewer, page.slug))
     products = [p for p in catalog.list_products(database, page.slug) if p.published]
-    values = {"sku": "", "quantity": "1", "group": "", "payment": "test_card", "card": ""}
+    values = {
+        "sku": "",
+        "quantity": "1",
+        "group": "",
+        "payment": PaymentMethod.TEST_CARD.value,
+        "card": "",
+    }
     values.update(form or {})
     return render(
         request,
@@ -108,11 +115,11 @@ def checkout(
             request, page, database, status_code=422, error="Choose card or invoice.", form=form
         )
     try:
-        order = orders.place_order(
+        order = place_order(
             database,
             page.viewer,
             page.slug,
-            lines=[orders.LineRequest(sku, count)],
+            lines=[LineRequest(sku, count)],
             purchasing_group_id=group or None,
             payment_method=method,
             card_number=card.replace(" ", "") or None,
