@@ -9,7 +9,9 @@ from seatledger.db import models  # noqa: F401  (registers the tables)
 from seatledger.db.base import Base
 
 config = context.config
-engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+engine = config.attributes.get("engine") or create_engine(
+    str(config.get_main_option("sqlalchemy.url"))
+)
 
 with engine.connect() as connection:
     context.configure(

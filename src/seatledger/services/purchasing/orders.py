@@ -58,7 +58,10 @@ def order_view(session: Session, order: Order) -> OrderView:
     lines = session.scalars(
         select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_number)
     )
-    money = lambda minor: format_amount(minor, order.currency)  # noqa: E731
+
+    def money(minor: int) -> str:
+        return format_amount(minor, order.currency)
+
     return OrderView(
         id=order.id,
         number=order.number,

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db import seat_counts
-from seatledger.db.base import new_ids, utcnow
+from seatledger.db.base import changed_rows, new_ids, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import AuditEvent, Order, OrderLine, Seat, Store
 from seatledger.domain.actor import Actor
@@ -51,15 +51,17 @@ def capture_order(db: Database, caller: str | None, store_slug: str, order_id: s
         order = visible_order(session, store, actor, order_id)
         actor.require(Permission.ORDERS_MANAGE)
         captured = _captured(order)
-        claimed = session.execute(
-            update(Order)
-            .where(
-                Order.id == order.id,
-                Order.status.in_(_values(order_from_states(OrderMove.PAY))),
-                Order.payment_status.in_(_values(payment_from_states(PaymentMove.CAPTURE))),
+        claimed = changed_rows(
+            session.execute(
+                update(Order)
+                .where(
+                    Order.id == order.id,
+                    Order.status.in_(_values(order_from_states(OrderMove.PAY))),
+                    Order.payment_status.in_(_values(payment_from_states(PaymentMove.CAPTURE))),
+                )
+                .values(payment_status=captured.value)
             )
-            .values(payment_status=captured.value)
-        ).rowcount
+        )
         if claimed != 1:  # a concurrent capture or cancel won
             session.refresh(order)
             _captured(order)
@@ -102,15 +104,17 @@ def _end_unpaid(
             actor.require(Permission.ORDERS_MANAGE)
         before = snapshot(order)
         cancelled, payment = _cancelled(order, void=void)
-        claimed = session.execute(
-            update(Order)
-            .where(
-                Order.id == order.id,
-                Order.status.in_(_values(order_from_states(OrderMove.CANCEL))),
-                Order.payment_status == order.payment_status,
+        claimed = changed_rows(
+            session.execute(
+                update(Order)
+                .where(
+                    Order.id == order.id,
+                    Order.status.in_(_values(order_from_states(OrderMove.CANCEL))),
+                    Order.payment_status == order.payment_status,
+                )
+                .values(status=cancelled.value)
             )
-            .values(status=cancelled.value)
-        ).rowcount
+        )
         if claimed != 1:
             session.refresh(order)
             _cancelled(order, void=void)
@@ -190,6 +194,6 @@ def _create_seats(
     if seats:
         # Core executemany, not the ORM unit of work: 10,000 seats commit in well under a second.
         connection = session.connection()
-        connection.execute(insert(Seat.__table__), seats)
-        connection.execute(insert(AuditEvent.__table__), events)
+        connection.execute(insert(Seat), seats)
+        connection.execute(insert(AuditEvent), events)
         seat_counts.apply(session, seat_counts.created(seats))

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db import seat_writes
-from seatledger.db.base import new_id, utcnow
+from seatledger.db.base import changed_rows, new_id, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Customer, Order, Refund, Seat, Store, User
 from seatledger.domain.actor import Actor
@@ -101,12 +101,14 @@ def refund_in_session(
     for seat in seats:
         seat_writes.transition(session, seat, move)
     amount = sum(seat.price_minor for seat in seats)
-    raised = session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.refunded_minor + amount <= Order.total_minor)
-        .values(refunded_minor=Order.refunded_minor + amount)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    raised = changed_rows(
+        session.execute(
+            update(Order)
+            .where(Order.id == order.id, Order.refunded_minor + amount <= Order.total_minor)
+            .values(refunded_minor=Order.refunded_minor + amount)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if raised != 1:
         raise Conflict(
             "This refund would pass what was paid for the order.", code="refund_exceeds_paid"
@@ -184,6 +186,8 @@ def _mail_buyer(
         .join(Customer, Customer.user_id == User.id)
         .where(Customer.id == order.buyer_id)
     )
+    if email is None:  # the customer record always has a user; nothing to send otherwise
+        return
     queue_email(
         session,
         store_id=store.id,

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db import seat_writes
-from seatledger.db.base import new_id, utcnow
+from seatledger.db.base import changed_rows, new_id, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import (
     Customer,
@@ -243,21 +243,23 @@ def decide(
         with_refund = request.refund if refund is None else refund
         decision = decision_for(approve=approve, refund=with_refund)
         decided = next_status(request.id, ReturnRequestStatus(request.status), decision)
-        claimed = session.execute(
-            update(ReturnRequest)
-            .where(
-                ReturnRequest.id == request.id,
-                ReturnRequest.status.in_([state.value for state in from_states(decision)]),
+        claimed = changed_rows(
+            session.execute(
+                update(ReturnRequest)
+                .where(
+                    ReturnRequest.id == request.id,
+                    ReturnRequest.status.in_([state.value for state in from_states(decision)]),
+                )
+                .values(
+                    status=decided.value,
+                    decision=decision.value,
+                    note=note,
+                    decided_by=actor.audit_id,
+                    decided_at=utcnow(),
+                )
+                .execution_options(synchronize_session=False)
             )
-            .values(
-                status=decided.value,
-                decision=decision.value,
-                note=note,
-                decided_by=actor.audit_id,
-                decided_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         if claimed != 1:  # a concurrent decision won
             raise already_decided(request.id)
         session.refresh(request)
@@ -346,6 +348,8 @@ def _mail_requester(
         .join(Customer, Customer.user_id == User.id)
         .where(Customer.id == request.requester_id)
     )
+    if email is None:  # the customer record always has a user; nothing to send otherwise
+        return
     queue_email(
         session,
         store_id=store.id,
