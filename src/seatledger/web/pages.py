@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from seatledger.db.engine import Database
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.capacity import bar_segments
 from seatledger.domain.errors import (
     Conflict,
@@ -25,15 +26,7 @@ from seatledger.domain.errors import (
 from seatledger.services.people import access, customers
 from seatledger.services.people.customers import Me
 from seatledger.services.storefront.stores import settings_of
-from seatledger.web.session import (
-    DatabaseDep,
-    ViewerDep,
-    csrf_token,
-    current_user,
-    flash,
-    get_database,
-    pop_flashes,
-)
+from seatledger.web.session import ViewerDep, csrf_token, current_user, flash, pop_flashes
 
 T = TypeVar("T")
 
@@ -224,7 +217,6 @@ __all__ = [
     "csv_download",
     "current_user",
     "error_page",
-    "get_database",
     "redirect",
     "refused",
     "render",

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep, DatabaseDep
+from seatledger.api.deps import CallerDep
 from seatledger.api.schemas import (
     EnrollmentProgress,
     EnrollmentPublic,
     Redeem,
     RedemptionPreviewPublic,
 )
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import EnrollmentStatus
 from seatledger.services.assignment import enrollments, redemption
 

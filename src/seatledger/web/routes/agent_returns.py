@@ -9,12 +9,12 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
 from seatledger.api.errors import status_of
+from seatledger.dependencies import DatabaseDep
 from seatledger.queries import agent_portal
 from seatledger.services.refunding import returns
 from seatledger.web import session
 from seatledger.web.pages import REFUSALS, CustomerPageDep, redirect, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
