@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from seatledger.api.errors import status_of
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.error_codes import status_of
 from seatledger.queries import agent_portal
 from seatledger.services.assignment import bulk_assignment
 from seatledger.services.storefront import catalog

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
-from seatledger.api.errors import status_of
 from seatledger.dependencies import DatabaseDep
+from seatledger.error_codes import status_of
 from seatledger.queries import agent_portal
 from seatledger.services.refunding import returns
 from seatledger.web import session
