@@ -31,7 +31,7 @@ from bench.common import (
     postgres_available,
     timed,
 )
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.cli import default_workers
 from seatledger.config import Settings
 from seatledger.db.base import new_ids, utcnow
@@ -171,7 +171,7 @@ def bench_single(backend: str, *, delivering_mail: bool = False) -> None:
         if delivering_mail:
             command = ["-m", "seatledger.cli", "serve", "--port", str(port)]
         else:
-            command = ["-m", "uvicorn", "--factory", "seatledger.api.app:create_app"]
+            command = ["-m", "uvicorn", "--factory", "seatledger.app:create_app"]
             command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
         server = subprocess.Popen(
             [sys.executable, *command, "--workers", str(SERVER_PROCESSES)],

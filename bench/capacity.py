@@ -18,7 +18,7 @@ from rich.progress import Progress
 from sqlalchemy import select
 
 from bench.common import PASSWORD, describe, fresh_database, make_shop, postgres_available, timed
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.config import Settings
 from seatledger.db import seat_counts
 from seatledger.db.base import new_ids, utcnow

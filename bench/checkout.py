@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from bench.common import PASSWORD, describe, fresh_database, make_shop, postgres_available, timed
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.config import Settings
 from seatledger.db.models import Seat
 

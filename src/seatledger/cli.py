@@ -97,7 +97,7 @@ def serve(
 def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
-    from seatledger.api.app import create_app
+    from seatledger.app import create_app
     from seatledger.db.migrate import upgrade
 
     database = _database(settings)
@@ -114,7 +114,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
     # Every process must sign sessions with the same key: settle it once, here.
     os.environ["SEATLEDGER_SECRET_KEY"] = settings.effective_secret_key
     uvicorn.run(
-        "seatledger.api.app:served_app",
+        "seatledger.app:served_app",
         factory=True,
         workers=workers,
         host=host,

@@ -58,7 +58,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
 
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.domain.permissions import Permission

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade

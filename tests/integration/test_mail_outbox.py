@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from seatledger.api.app import create_app
+from seatledger.app import create_app
 from seatledger.config import Settings
 from seatledger.db.base import utcnow
 from seatledger.db.engine import Database

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from seatledger.api.errors import status_of
 from seatledger.domain import errors
+from seatledger.error_codes import status_of
 
 
 @pytest.mark.parametrize(

@@ -1,1 +1,4 @@
-"""The HTTP API: app factory, routers, schemas and the one error-to-HTTP table."""
+"""The HTTP API: routers per resource (``ROUTERS``), schemas, and the JSON answer to refusals.
+
+It knows nothing of the pages; ``seatledger.app`` puts both into one app.
+"""

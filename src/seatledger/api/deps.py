@@ -1,4 +1,7 @@
-"""Dependencies shared by the routers: the database and the caller."""
+"""Dependencies of the API routers: the caller (a bearer token) and list paging.
+
+The database and the settings come from ``seatledger.dependencies``, shared with the pages.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +10,17 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPBearer
 
-from seatledger.config import Settings
-from seatledger.db.engine import Database
 from seatledger.db.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Unauthenticated
 from seatledger.services.people import access
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token.")
 
 
-# Plain lookups, declared async so FastAPI calls them on the event loop instead of handing
-# each to a worker thread (docs/adr/0014).
-async def get_database(request: Request) -> Database:
-    return request.app.state.database
-
-
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
 def get_caller(
     request: Request,
-    database: Annotated[Database, Depends(get_database)],
+    database: DatabaseDep,
     _: Annotated[object, Depends(_bearer)],
 ) -> str | None:
     """The id of the calling user, or None for an anonymous request."""
@@ -41,8 +33,6 @@ def get_caller(
     return access.authenticate_token(database, token.strip())
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 CallerDep = Annotated[str | None, Depends(get_caller)]
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 CursorQuery = Annotated[

@@ -1,7 +1,8 @@
 """One error hierarchy for every refusal.
 
 Each error carries a stable machine ``code`` and a sentence a person understands.
-The kind of refusal is the class; ``api/errors.py`` alone maps kinds to HTTP statuses.
+The kind of refusal is the class; ``seatledger/error_codes.py`` alone gives codes and kinds
+their HTTP statuses.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Server-rendered pages: sign-in, storefront, agent portal, admin console, learner pages.
 
-Pages share the services with the API, so the rules are the same; see ADR 0015.
+Pages share the services with the API, so the rules are the same; see ADR 0015. This
+package gives ``seatledger.app`` its routers, its session and its static files; it knows
+nothing of the API.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from seatledger.config import Settings
-from seatledger.web import pages
 from seatledger.web.routes import admin, admin_orders, agent, auth, learner, shop
 from seatledger.web.session import SESSION_COOKIE, SESSION_MAX_AGE
 
 STATIC = Path(__file__).parent / "static"
 
+ROUTERS = tuple(module.router for module in (auth, shop, agent, admin, admin_orders, learner))
 
-def install(app: FastAPI, settings: Settings) -> None:
+
+def add_session(app: FastAPI, settings: Settings) -> None:
+    """The signed session cookie that carries a page user's token and CSRF secret."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.effective_secret_key,
@@ -28,7 +32,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, shop, agent, admin, admin_orders, learner):
-        app.include_router(module.router)
-    app.state.render_error_page = pages.error_page
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=STATIC)

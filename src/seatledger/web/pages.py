@@ -1,4 +1,4 @@
-"""Rendering: one Jinja2 environment, the context every page gets, and error pages."""
+"""Rendering: one Jinja2 environment, the context every page gets, and the form answers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from seatledger.db.engine import Database
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.capacity import bar_segments
 from seatledger.domain.errors import (
     Conflict,
@@ -25,15 +26,7 @@ from seatledger.domain.errors import (
 from seatledger.services.people import access, customers
 from seatledger.services.people.customers import Me
 from seatledger.services.storefront.stores import settings_of
-from seatledger.web.session import (
-    DatabaseDep,
-    ViewerDep,
-    csrf_token,
-    current_user,
-    flash,
-    get_database,
-    pop_flashes,
-)
+from seatledger.web.session import ViewerDep, csrf_token, current_user, flash, pop_flashes
 
 T = TypeVar("T")
 
@@ -179,41 +172,6 @@ def act(
     return back(target, default)
 
 
-def sign_in_url(request: Request) -> str:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    parts = request.url.path.split("/")
-    base = f"/stores/{parts[2]}/sign-in" if len(parts) > 2 and parts[1] == "stores" else "/"
-    return f"{base}?next={quote(target, safe='')}"
-
-
-TITLES = {
-    400: "That request could not be read",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed here",
-    409: "That could not be done",
-    410: "No longer available",
-    422: "Please check what you entered",
-}
-
-
-def error_page(request: Request, status: int, code: str, message: str) -> Response:
-    """The HTML answer to a refusal on a page (the API answers JSON; see api/errors.py)."""
-    if status == 401 and request.method in ("GET", "HEAD"):
-        return RedirectResponse(sign_in_url(request), status_code=303)
-    if status in (404, 405) and code in ("not_found", "method_not_allowed"):
-        message = "There is no such page, or you may not see it."
-    return render(
-        request,
-        "error.html",
-        status_code=status,
-        title=TITLES.get(status, "Something went wrong"),
-        code=code,
-        message=message,
-    )
-
-
 __all__ = [
     "REFUSALS",
     "CustomerPageDep",
@@ -223,8 +181,6 @@ __all__ = [
     "back",
     "csv_download",
     "current_user",
-    "error_page",
-    "get_database",
     "redirect",
     "refused",
     "render",

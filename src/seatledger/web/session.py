@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from seatledger.db.engine import Database
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import PermissionDenied, Unauthenticated
 from seatledger.services.people import access, accounts
 
@@ -66,13 +67,7 @@ def sign_out(request: Request, database: Database) -> None:
     request.session.clear()
 
 
-def get_database(request: Request) -> Database:
-    return request.app.state.database
-
-
-def current_user(
-    request: Request, database: Annotated[Database, Depends(get_database)]
-) -> str | None:
+def current_user(request: Request, database: DatabaseDep) -> str | None:
     """The signed-in user's id, or None; an expired or revoked session is forgotten."""
     token = request.session.get("token")
     if not isinstance(token, str):
@@ -95,5 +90,4 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
     return [(kind, text) for kind, text in request.session.pop("flashes", [])]
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
 ViewerDep = Annotated[str | None, Depends(current_user)]

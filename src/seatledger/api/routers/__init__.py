@@ -1,1 +1,36 @@
 """One router per resource; each handler parses, calls one service, renders."""
+
+from __future__ import annotations
+
+from seatledger.api.routers import (
+    assignments,
+    audit,
+    auth,
+    catalog,
+    groups,
+    orders,
+    redemption,
+    returns,
+    seats,
+    stores,
+)
+
+# FastAPI tries routes in this order, every one of them, on every request. Seats and
+# assignments come early because the single assignment is the busiest write (docs/adr/0014);
+# no path of theirs can match a route of the routers they now precede, and between the
+# two the order is unchanged (seats' /{seat_id} before /bulk-assign).
+ROUTERS = tuple(
+    module.router
+    for module in (
+        auth,
+        seats,
+        assignments,
+        stores,
+        groups,
+        catalog,
+        orders,
+        redemption,
+        returns,
+        audit,
+    )
+)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from seatledger.api.deps import CallerDep, DatabaseDep, SettingsDep
+from seatledger.api.deps import CallerDep
 from seatledger.api.schemas import (
     BulkAssign,
     BulkAssignPublic,
@@ -13,6 +13,7 @@ from seatledger.api.schemas import (
     SeatTransfer,
     SeatUnassign,
 )
+from seatledger.dependencies import DatabaseDep, SettingsDep
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.services.assignment import assignments, bulk_assignment
 

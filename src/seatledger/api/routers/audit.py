@@ -1,31 +1,18 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import AuditEventPublic, Page
-from seatledger.domain.errors import Invalid
+from seatledger.dependencies import DatabaseDep
+from seatledger.inputs import parse_since
 from seatledger.services.audit_trail import audit
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["audit"])
 
 IdFilter = Annotated[str | None, Query(max_length=64)]
-
-
-def parse_since(text: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time; a time without an offset is taken as UTC."""
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            f"since: '{text}' is not an ISO 8601 date or date-time.", code="validation_error"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("/audit", response_model=Page[AuditEventPublic])

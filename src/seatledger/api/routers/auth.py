@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import DatabaseDep, SettingsDep
 from seatledger.api.schemas import TokenCreate, TokenPublic
+from seatledger.dependencies import DatabaseDep, SettingsDep
 from seatledger.services.people import accounts
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep, DatabaseDep
+from seatledger.api.deps import CallerDep
 from seatledger.api.schemas import ProductCreate, ProductPublic
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.products import ProductKind
 from seatledger.services.storefront import catalog
 

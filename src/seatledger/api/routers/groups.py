@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import (
     AgentPublic,
     GroupCreate,
@@ -13,6 +13,7 @@ from seatledger.api.schemas import (
     ManagedGroupPublic,
     Page,
 )
+from seatledger.dependencies import DatabaseDep
 from seatledger.services.organization import groups
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["purchasing groups"])

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query
 
-from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.orders import OrderStatus, PaymentMethod
 from seatledger.services.purchasing import checkout, orders, payments
 from seatledger.services.refunding import refunds

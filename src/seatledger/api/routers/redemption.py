@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep, DatabaseDep
+from seatledger.api.deps import CallerDep
 from seatledger.api.schemas import (
     EnrollmentProgress,
     EnrollmentPublic,
     Redeem,
     RedemptionPreviewPublic,
 )
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import EnrollmentStatus
 from seatledger.services.assignment import enrollments, redemption
 
 router = APIRouter(tags=["redemption"])
 
-GONE = {410: {"description": "The link was used, cancelled or has expired."}}
+GONE: dict[int | str, dict[str, Any]] = {
+    410: {"description": "The link was used, cancelled or has expired."}
+}
 
 
 @router.get("/api/v1/redeem/{token}", response_model=RedemptionPreviewPublic, responses=GONE)

@@ -4,8 +4,9 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep, DatabaseDep
+from seatledger.api.deps import CallerDep
 from seatledger.api.schemas import ReturnDecision, ReturnRequestCreate, ReturnRequestPublic
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.services.refunding import returns
 

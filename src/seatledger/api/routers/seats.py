@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import CapacityPublic, Page, SeatOwnerGroupUpdate, SeatPublic
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.seats import SeatStatus
 from seatledger.services.organization import capacity
 from seatledger.services.seating import seats

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from seatledger.api.deps import CallerDep, CursorQuery, DatabaseDep, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import (
     AdminGrantPublic,
     AdminGrantUpdate,
@@ -17,6 +17,7 @@ from seatledger.api.schemas import (
     StoreUpdate,
 )
 from seatledger.db.models import Store
+from seatledger.dependencies import DatabaseDep
 from seatledger.services.people import admins, customers
 from seatledger.services.storefront import stores
 

@@ -13,9 +13,10 @@ from urllib.parse import urlencode
 from fastapi import Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from seatledger.api.routers.audit import parse_since
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
+from seatledger.inputs import parse_since
 from seatledger.queries import audit_names, group_reports
 from seatledger.services.audit_trail import audit
 from seatledger.services.organization import groups
@@ -45,7 +46,6 @@ from seatledger.web.pages import (
     render,
 )
 from seatledger.web.routes import admin_groups, page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()
 router.include_router(admin_groups.router)  # the groups pages live in their own module

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.queries import group_reports
 from seatledger.queries.group_reports import GroupNode
@@ -31,7 +32,6 @@ from seatledger.web.pages import (
     render,
 )
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()
 

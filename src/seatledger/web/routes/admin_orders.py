@@ -16,6 +16,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from seatledger.db.engine import Database
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.orders import OrderStatus, PaymentMethod, PaymentStatus
@@ -28,7 +29,6 @@ from seatledger.services.refunding import refunds, returns
 from seatledger.web import session
 from seatledger.web.pages import REFUSALS, CustomerPageDep, StorePage, redirect, refused, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()
 

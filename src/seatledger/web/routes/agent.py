@@ -9,13 +9,13 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from seatledger.dependencies import DatabaseDep
 from seatledger.queries import agent_portal
 from seatledger.services.organization import capacity
 from seatledger.services.seating import seats
 from seatledger.services.storefront import catalog
 from seatledger.web.pages import CustomerPageDep, csv_download, render
 from seatledger.web.routes import agent_bulk, agent_returns, agent_seats, page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()
 PREFIX = "/stores/{store}/agent"

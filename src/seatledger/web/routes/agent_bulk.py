@@ -11,8 +11,9 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from seatledger.api.errors import status_of
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.error_codes import status_of
 from seatledger.queries import agent_portal
 from seatledger.services.assignment import bulk_assignment
 from seatledger.services.storefront import catalog
@@ -26,7 +27,6 @@ from seatledger.web.agent_support import (
 )
 from seatledger.web.pages import CustomerPageDep, back, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 from fastapi import Form, Query, Request
 from fastapi.responses import Response
 
-from seatledger.api.errors import status_of
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.returns import ReturnRequestStatus
+from seatledger.error_codes import status_of
 from seatledger.queries import agent_portal
 from seatledger.services.refunding import returns
 from seatledger.web import session
 from seatledger.web.pages import REFUSALS, CustomerPageDep, redirect, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 

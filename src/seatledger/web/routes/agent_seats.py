@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.seats import SeatStatus
@@ -22,7 +23,6 @@ from seatledger.services.storefront import catalog
 from seatledger.web.agent_support import base_url
 from seatledger.web.pages import CustomerPageDep, act, refused, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 

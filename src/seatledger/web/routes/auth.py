@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
 from seatledger.services.people import accounts, customers
 from seatledger.web import session
 from seatledger.web.pages import StorePageDep, redirect, render, safe_next
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep, ViewerDep
+from seatledger.web.session import ViewerDep
 
 router = page_router()
 

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from seatledger.api.errors import status_of
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Gone, Invalid, PermissionDenied, Unauthenticated
+from seatledger.error_codes import status_of
 from seatledger.services.assignment import enrollments, redemption
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, redirect, render, store_page
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep, ViewerDep
+from seatledger.web.session import ViewerDep
 
 router = page_router()
 

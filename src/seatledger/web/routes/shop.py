@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
 from seatledger.services.organization import groups
@@ -17,7 +18,6 @@ from seatledger.services.storefront import catalog, stores
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, StorePage, StorePageDep, redirect, render
 from seatledger.web.routes import page_router
-from seatledger.web.session import DatabaseDep
 
 router = page_router()
 

@@ -1,4 +1,9 @@
-"""The FastAPI application factory."""
+"""The composition root: one FastAPI app made of the API, the pages and the workers.
+
+``seatledger.api`` and ``seatledger.web`` know nothing of each other; this module alone puts
+them together and decides which of them answers a refusal: JSON on API paths, an HTML page
+elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +11,21 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 
-from seatledger import __version__
-from seatledger.api import errors
-from seatledger.api.routers import (
-    assignments,
-    audit,
-    auth,
-    catalog,
-    groups,
-    orders,
-    redemption,
-    returns,
-    seats,
-    stores,
-)
+from seatledger import __version__, web
+from seatledger.api import errors as api_errors
+from seatledger.api.routers import ROUTERS as API_ROUTERS
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
+from seatledger.refusals import HANDLED
 from seatledger.services.seating.expiry import ExpiryWorker
-from seatledger.web import install as install_web
+from seatledger.web import errors as web_errors
+
+# Paths that answer refusals as JSON; every other path is a page.
+JSON_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
 
 
 @asynccontextmanager
@@ -59,38 +58,32 @@ def create_app(
         title="seatledger",
         version=__version__,
         description="Seats, purchasing groups, assignments and returns for a training store.",
-        responses=errors.ERROR_RESPONSES,
+        responses=api_errors.ERROR_RESPONSES,
         lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
     app.state.start_workers = start_workers
-    errors.install(app)
-    # FastAPI tries routes in this order, every one of them, on every request. Seats and
-    # assignments come early because the single assignment is the busiest write (docs/adr/0014);
-    # no path of theirs can match a route of the routers they now precede, and between the
-    # two the order is unchanged (seats' /{seat_id} before /bulk-assign).
-    for module in (
-        auth,
-        seats,
-        assignments,
-        stores,
-        groups,
-        catalog,
-        orders,
-        redemption,
-        returns,
-        audit,
-    ):
-        app.include_router(module.router)
-
-    install_web(app, settings)
+    for kind in HANDLED:
+        app.add_exception_handler(kind, _answer_refusal)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    web.add_session(app, settings)
+    app.mount("/static", web.static_files(), name="static")
+    for router in web.ROUTERS:
+        app.include_router(router)
 
     @app.get("/healthz", tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+async def _answer_refusal(request: Request, error: Exception) -> Response:
+    if request.url.path.startswith(JSON_PATHS):
+        return await api_errors.answer(request, error)
+    return await web_errors.answer(request, error)
 
 
 def served_app() -> FastAPI:

@@ -1,0 +1,71 @@
+"""Orders, their payment, and refunds of their seats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictInt
+
+from seatledger.api.schemas.common import Id, PublicModel, RequestBody, Sku
+
+
+class OrderLineCreate(RequestBody):
+    sku: Sku
+    quantity: StrictInt = Field(description="A whole number from 1 to the store's per-line limit.")
+
+
+class PaymentCreate(RequestBody):
+    method: Literal["invoice", "test_card"]
+    card_number: Annotated[str, Field(max_length=32)] | None = None
+
+
+class OrderCreate(RequestBody):
+    lines: list[OrderLineCreate] = Field(max_length=50)
+    purchasing_group_id: Id | None
+    payment: PaymentCreate
+    on_behalf_of: Id | None = None
+
+
+class OrderLinePublic(PublicModel):
+    line_number: int
+    sku: str
+    product_id: str
+    quantity: int
+    unit_price: str
+    line_total: str
+
+
+class OrderPublic(PublicModel):
+    id: str
+    number: int
+    status: str
+    payment_status: str
+    payment_method: str
+    total: str
+    refunded: str
+    currency: str
+    purchasing_group_id: str | None
+    buyer_id: str
+    placed_by: str | None
+    card_last4: str | None
+    created_at: datetime
+    paid_at: datetime | None
+    lines: list[OrderLinePublic]
+
+
+class RefundCreate(RequestBody):
+    seat_ids: list[Id] = Field(min_length=1, max_length=10_000)
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class RefundPublic(PublicModel):
+    id: str
+    order_id: str
+    amount: str
+    currency: str
+    seat_ids: list[str]
+    payment_status: str
+    external_action_required: bool = Field(
+        description="True when someone must also send the money back outside seatledger."
+    )
