@@ -43,7 +43,7 @@ def _libpq(url: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     try:
-        with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), connect_timeout=5):
+        with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), connect_timeout=60):
             pass
     except psycopg.OperationalError as error:
         reason = (
