@@ -24,11 +24,15 @@ from seatledger.db.base import Base
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 
+# No example fails for taking long: how long it takes is for the box's load to decide, and a
+# deadline (Hypothesis's default is 200 ms) turns a busy CI box into "unreliable timings".
+hypothesis_settings.register_profile("patient", deadline=None)
 # Under CI the property tests and the fuzzer draw the same examples every run, so a landing
 # never hangs on a lucky draw; developers' runs keep exploring (and keep what they find).
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    hypothesis_settings.load_profile("ci")
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("patient"), derandomize=True, print_blob=True
+)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "patient")
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SEATLEDGER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -43,7 +47,7 @@ def _libpq(url: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     try:
-        with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), connect_timeout=5):
+        with psycopg.connect(_libpq(POSTGRES_ADMIN_URL), connect_timeout=60):
             pass
     except psycopg.OperationalError as error:
         reason = (

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,14 +16,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """aiosmtpd's Controller cannot take port 0, so ask the OS for a free port first."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+from tests.processes import HOST, free_port
+from tests.waiting import PATIENCE, wait_until
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,7 @@ class SmtpServer:
 
     def __init__(self) -> None:
         self.host = HOST
-        self.port = free_port()
+        self.port = free_port()  # aiosmtpd's Controller cannot take port 0
         self.handler = RecordingHandler()
         self._controller: Controller | None = None
 
@@ -67,13 +60,24 @@ class SmtpServer:
     def received(self) -> list[ReceivedMail]:
         return self.handler.received
 
+    def wait_for_mail(self, count: int = 1) -> list[ReceivedMail]:
+        """Everything received, once that is at least ``count`` messages."""
+        wait_until(
+            lambda: len(self.received) >= count,
+            what=f"{count} mail(s) at the SMTP server",
+            detail=lambda: f"received: {self.received}",
+        )
+        return self.received
+
     @property
     def is_running(self) -> bool:
         return self._controller is not None
 
     def start(self) -> None:
         # A stopped Controller has closed its event loop, so every start makes a new one.
-        controller = Controller(self.handler, hostname=self.host, port=self.port)
+        controller = Controller(
+            self.handler, hostname=self.host, port=self.port, ready_timeout=PATIENCE
+        )
         controller.start()
         self._controller = controller
 

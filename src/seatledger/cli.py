@@ -75,6 +75,12 @@ def create_owner(
     console.print(f"Owner [bold]{user.email}[/] is ready.")
 
 
+# uvicorn replaces a server process that has not answered its supervisor's ping within this
+# many seconds. Its default (5) is shorter than a process takes to start on a loaded box, so
+# workers were killed while starting, again and again (docs/adr/0017-server-processes.md).
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def default_workers() -> int:
     """One server process per core plus one, so a process waiting on the disk or the writer
     lock leaves the cores busy (docs/adr/0017-server-processes.md)."""
@@ -117,6 +123,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         "seatledger.app:served_app",
         factory=True,
         workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         host=host,
         port=port,
         log_level="info",

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +16,8 @@ from seatledger.db.migrate import upgrade
 from seatledger.db.models import OutboxMessage
 from seatledger.mail.outbox import queue_email
 from tests import mail_fixtures
-from tests.mail_fixtures import SmtpServer, free_port
+from tests.mail_fixtures import SmtpServer
+from tests.processes import free_port, running, seatledger, serving, stop, wait_for_output
 
 smtp_server = mail_fixtures.smtp_server  # the fixture, made visible to this module's tests
 
@@ -62,14 +59,6 @@ def unsent(url: str) -> int:
     return len(rows)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.05)
-
-
 def test_deliver_mail_once_sends_what_is_due_and_prints_a_summary(
     sqlite_url: str, smtp_server: SmtpServer
 ) -> None:
@@ -105,41 +94,32 @@ def test_deliver_mail_once_during_an_smtp_outage_keeps_the_mail_queued(
 
 
 def test_deliver_mail_without_once_runs_until_ctrl_c(
-    sqlite_url: str, smtp_server: SmtpServer
+    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     queue(sqlite_url)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "seatledger.cli", "deliver-mail"],
-        env=dict(os.environ),  # with the fixture's SEATLEDGER_* settings
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_until(lambda: len(smtp_server.received) == 1)
+    log = tmp_path / "deliver-mail.log"
+
+    # os.environ carries the fixture's SEATLEDGER_* settings
+    with running(seatledger("deliver-mail"), env=os.environ, log=log) as worker:
+        wait_for_output(worker, log, "Ctrl-C stops.")
+        smtp_server.wait_for_mail(1)
         queue(sqlite_url, course="Queued while running")
-        wait_until(lambda: len(smtp_server.received) == 2)
-    finally:
-        worker.send_signal(signal.SIGINT)
-        output, _ = worker.communicate(timeout=30)
+        smtp_server.wait_for_mail(2)
+        exit_code = stop(worker, how=signal.SIGINT)
 
-    assert worker.returncode == 0, output
-    assert "Stopped." in output
+    assert exit_code == 0, log.read_text()
+    assert "Stopped." in log.read_text()
+    assert len(smtp_server.received) == 2
 
 
-def test_serve_delivers_mail_queued_by_the_app(sqlite_url: str, smtp_server: SmtpServer) -> None:
+def test_serve_delivers_mail_queued_by_the_app(
+    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
     queue(sqlite_url)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "seatledger.cli", "serve", "--port", str(free_port())],
-        env=dict(os.environ),  # with the fixture's SEATLEDGER_* settings
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until(lambda: len(smtp_server.received) == 1)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+    # os.environ carries the fixture's SEATLEDGER_* settings
+    with serving(port=free_port(), env=os.environ, log=tmp_path / "serve.log"):
+        smtp_server.wait_for_mail(1)
 
     assert smtp_server.received[0].message["Subject"] == (
         "Your link for Forklift Safety is no longer active"

@@ -12,7 +12,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from seatledger.mail.sender import MailServerUnavailable, SmtpSender
-from tests.mail_fixtures import HOST, RecordingHandler, free_port
+from tests.mail_fixtures import RecordingHandler
+from tests.processes import HOST, free_port
+from tests.waiting import PATIENCE
 
 # A test server on loopback: AUTH without TLS is what we want here, so its warning is noise.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -40,6 +42,7 @@ def guarded_server() -> Iterator[tuple[int, RecordingHandler]]:
         authenticator=OnePassword(),
         auth_required=True,
         auth_require_tls=False,
+        ready_timeout=PATIENCE,
     )
     controller.start()
     yield port, handler

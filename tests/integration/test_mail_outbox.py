@@ -28,6 +28,7 @@ from seatledger.mail.sender import MailServerUnavailable, SmtpSender
 from seatledger.mail.worker import LEASE, MailWorker, deliver_due, prune_sent, retry_delay
 from tests import mail_fixtures
 from tests.mail_fixtures import SmtpServer
+from tests.waiting import PATIENCE
 
 smtp_server = mail_fixtures.smtp_server  # the fixture, made visible to this module's tests
 
@@ -60,15 +61,7 @@ def outbox_size(database: Database) -> int:
 
 
 def smtp(server: SmtpServer) -> SmtpSender:
-    return SmtpSender(server.host, server.port, timeout=5)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(0.02)
+    return SmtpSender(server.host, server.port, timeout=PATIENCE)
 
 
 class RecordingSender:
@@ -321,14 +314,30 @@ def test_mail_claimed_by_a_crashed_worker_is_sent_once_its_lease_runs_out(
     assert outbox(database)[message_id].sent_at is not None
 
 
+class SteppingClock:
+    """Stands for the ``time`` module: a monotonic clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def test_a_pass_that_runs_out_of_lease_time_gives_the_rest_back_untried(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second, third = (queue(database, course=name) for name in ("A", "B", "C"))
-    monkeypatch.setattr(worker_module, "SEND_WINDOW_SECONDS", 0.05)
+    # The pass times its sends with time.monotonic(); here that clock moves only when a send
+    # says it took long, so a busy box that pauses the test cannot change the outcome.
+    clock = SteppingClock()
+    monkeypatch.setattr(worker_module, "time", clock)
 
     def slow(_message: EmailMessage) -> Exception | None:
-        time.sleep(0.1)  # the first send uses up the whole (shortened) window
+        clock.advance(worker_module.SEND_WINDOW_SECONDS + 1)  # uses up the whole window
         return None
 
     sender = RecordingSender(fail_with=slow)
@@ -363,7 +372,7 @@ def test_racing_workers_never_send_one_message_twice(
     errors: list[BaseException] = []
 
     def work() -> None:
-        sender = SlowSmtpSender(smtp_server.host, smtp_server.port, timeout=5)
+        sender = SlowSmtpSender(smtp_server.host, smtp_server.port, timeout=PATIENCE)
         try:
             barrier.wait()
             while True:
@@ -377,8 +386,9 @@ def test_racing_workers_never_send_one_message_twice(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=PATIENCE)
 
+    assert not any(thread.is_alive() for thread in threads), "a worker was still delivering"
     assert errors == []
     message_ids = [mail.message["Message-ID"] for mail in smtp_server.received]
     assert len(message_ids) == len(queued)
@@ -397,7 +407,7 @@ def test_the_worker_thread_delivers_queued_mail_and_stops_cleanly(
     worker.start()
     try:
         queue(database)
-        wait_until(lambda: len(smtp_server.received) == 1)
+        smtp_server.wait_for_mail(1)
     finally:
         worker.stop()
 
@@ -426,7 +436,7 @@ def test_the_worker_logs_a_failed_pass_and_keeps_going(
     with caplog.at_level(logging.INFO, logger="seatledger.mail"):
         worker.start()
         try:
-            wait_until(lambda: len(smtp_server.received) == 1)
+            smtp_server.wait_for_mail(1)
         finally:
             worker.stop()
 
@@ -456,7 +466,7 @@ def test_the_app_runs_the_worker_only_when_asked(
     with TestClient(app):
         worker = app.state.mail_worker
         assert worker.is_running
-        wait_until(lambda: len(smtp_server.received) == 1)
+        smtp_server.wait_for_mail(1)
     assert not worker.is_running
 
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from seatledger.db.engine import Database
+from tests.processes import running
+from tests.waiting import PATIENCE
 
 
 def lock_is_free(path: str) -> bool:
@@ -68,10 +70,13 @@ def test_writers_in_several_processes_lose_no_update(tmp_path: Path) -> None:
         session.execute(text("INSERT INTO counter VALUES (0)"))
     rounds, processes = 200, 3
 
-    writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, url, str(rounds)]) for _ in range(processes)
-    ]
-    assert [writer.wait(timeout=120) for writer in writers] == [0] * processes
+    logs = [tmp_path / f"writer-{index}.log" for index in range(processes)]
+    with ExitStack() as stack:
+        command = [sys.executable, "-c", WRITER, url, str(rounds)]
+        writers = [stack.enter_context(running(command, env=os.environ, log=log)) for log in logs]
+        exit_codes = [writer.wait(timeout=PATIENCE) for writer in writers]
+
+    assert exit_codes == [0] * processes, [log.read_text() for log in logs]
 
     with database.read() as session:
         assert session.execute(text("SELECT n FROM counter")).scalar_one() == rounds * processes

@@ -10,20 +10,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 from seatledger.demo import DEMO_PASSWORD, DEMO_STORE, load_demo
-from tests.mail_fixtures import ReceivedMail, SmtpServer, free_port
+from tests.mail_fixtures import ReceivedMail, SmtpServer
+from tests.processes import HOST, free_port, serving
+from tests.waiting import PATIENCE, wait_until
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,6 +37,11 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
+# Every Playwright wait (an action, a navigation, an expect) gives up only after PATIENCE:
+# it returns as soon as the page is ready, and a loaded box can make a page take seconds.
+PATIENCE_MS = int(PATIENCE * 1000)
+playwright_api.expect.set_options(timeout=PATIENCE_MS)
+
 
 @dataclass
 class LiveStore:
@@ -53,16 +56,18 @@ class LiveStore:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def mails_to(
-        self, address: str, *, at_least: int = 1, timeout: float = 20.0
-    ) -> list[ReceivedMail]:
-        """Mail the server handed to SMTP for ``address``, waiting for the worker."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [m for m in self.smtp.received if address in m.recipients]
-            if len(found) >= at_least or time.monotonic() > deadline:
-                return found
-            time.sleep(0.2)
+    def mails_to(self, address: str, *, at_least: int = 1) -> list[ReceivedMail]:
+        """Mail the server handed to SMTP for ``address``, once there are ``at_least``."""
+        wait_until(
+            lambda: len(self.mails_now(address)) >= at_least,
+            what=f"{at_least} mail(s) to {address}",
+            detail=lambda: f"the SMTP server received: {self.smtp.received}",
+        )
+        return self.mails_now(address)
+
+    def mails_now(self, address: str) -> list[ReceivedMail]:
+        """Mail handed to SMTP for ``address`` so far, without waiting."""
+        return [mail for mail in self.smtp.received if address in mail.recipients]
 
     def link_in(self, mail: ReceivedMail) -> str:
         body = mail.message.get_body(preferencelist=("plain",))
@@ -88,7 +93,7 @@ def live_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStore]:
     database = Database(url)
     upgrade(database)
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{HOST}:{port}"
     load_demo(database, base_url=base_url)
     smtp = SmtpServer()
     smtp.start()
@@ -100,31 +105,12 @@ def live_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStore]:
         "SEATLEDGER_SMTP_PORT": str(smtp.port),
         "SEATLEDGER_SECRET_KEY": "browser-tests",
     }
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "seatledger.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base_url}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(
-                "seatledger serve did not start: " + (folder / "serve.log").read_text()
-            )
-        yield LiveStore(base_url=base_url, database=database, smtp=smtp)
+        with serving(port=port, env=env, log=folder / "serve.log"):
+            yield LiveStore(base_url=base_url, database=database, smtp=smtp)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         smtp.stop()
         database.dispose()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +118,7 @@ def browser() -> Iterator[object]:
     executable = _chromium()
     with playwright_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS, timeout=PATIENCE_MS
         )
         yield launched
         launched.close()
@@ -147,7 +133,7 @@ def new_page(browser, live_store: LiveStore):  # type: ignore[no-untyped-def]
         context = browser.new_context(
             base_url=live_store.base_url, viewport={"width": width, "height": height}
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(PATIENCE_MS)
         contexts.append(context)
         return context.new_page()
 

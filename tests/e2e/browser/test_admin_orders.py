@@ -6,7 +6,6 @@ so nothing depends on what other tests did to the shared demo store.
 
 from __future__ import annotations
 
-import time
 from itertools import count
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from seatledger.services.refunding import returns
 from seatledger.services.seating import seats
 from tests.e2e.browser.conftest import LiveStore, screenshot, sign_in
 from tests.mail_fixtures import ReceivedMail
+from tests.waiting import wait_until
 
 CARD = "4242424242424242"
 _people = count(1)
@@ -75,16 +75,12 @@ def file_return(live_store: LiveStore, seat_id: str, *, refund: bool) -> returns
     )
 
 
-def mail_with_subject(
-    live_store: LiveStore, address: str, subject: str, timeout: float = 20.0
-) -> ReceivedMail:
-    deadline = time.monotonic() + timeout
-    while True:
-        for mail in live_store.mails_to(address, timeout=0):
-            if mail.message["subject"] == subject:
-                return mail
-        assert time.monotonic() < deadline, f"no mail '{subject}' reached {address}"
-        time.sleep(0.2)
+def mail_with_subject(live_store: LiveStore, address: str, subject: str) -> ReceivedMail:
+    def found() -> ReceivedMail | None:
+        mails = live_store.mails_now(address)
+        return next((mail for mail in mails if mail.message["subject"] == subject), None)
+
+    return wait_until(found, what=f"a mail '{subject}' to {address}")
 
 
 def accept_confirmations(page) -> None:  # type: ignore[no-untyped-def]
