@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from seatledger.domain.errors import Conflict, Invalid
+from seatledger.domain.products import ProductKind
 
 
 class EnrollmentStatus(StrEnum):
@@ -57,7 +58,7 @@ def next_progress(
 
 def choose_course(kind: str, own_sku: str, options: list[str], chosen: str | None) -> str | None:
     """Rule 18: the course a seat becomes; None while an open-ended seat has no choice yet."""
-    if kind != "open_ended":
+    if kind != ProductKind.OPEN_ENDED:
         if chosen not in (None, own_sku):
             raise Invalid(f"This seat is for '{own_sku}' only.", code="unknown_course")
         return own_sku

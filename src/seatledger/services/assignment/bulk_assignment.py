@@ -27,6 +27,7 @@ from seatledger.domain.assignment_plan import (
 )
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
+from seatledger.domain.products import ProductKind
 from seatledger.domain.seats import SeatStatus
 from seatledger.domain.tokens import new_token
 from seatledger.domain.visibility import GroupFacts, may_use_group
@@ -145,7 +146,7 @@ def _plan(
     problem is recorded on its row."""
     check_rows(rows)
     course = course_of(connection, product.id)
-    course_id = product.id if product.kind != "open_ended" else None
+    course_id = product.id if product.kind != ProductKind.OPEN_ENDED else None
     instant = [r.email for r in rows if r.mode == Mode.INSTANT and not r.error]
     known = handout.learners(connection, store.id, instant, course_id)
     requests = [

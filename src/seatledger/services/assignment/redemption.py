@@ -23,6 +23,7 @@ from seatledger.domain.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from seatledger.domain.products import ProductKind
 from seatledger.domain.tokens import hash_token
 from seatledger.services.assignment import handout
 from seatledger.services.assignment.enrollments import EnrollmentView, enrollment_view
@@ -83,7 +84,9 @@ def preview(db: Database, token: str) -> RedemptionPreview:
             store_name=store.name,
             sku=course.product.sku,
             course_name=course.product.name,
-            course_options=course.option_skus if course.product.kind == "open_ended" else None,
+            course_options=course.option_skus
+            if course.product.kind == ProductKind.OPEN_ENDED
+            else None,
             course_sku=chosen,
             email_masked=mask_email(assignment.email),
             status=link_status(assignment, utcnow()),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from seatledger.db.models import Product, ProductOption
 from seatledger.domain.assignment_plan import CourseFacts, CourseProduct
+from seatledger.domain.products import ProductKind
 
 _COLUMNS = (Product.id, Product.sku, Product.kind, Product.name)
 _BY_ID = select(*_COLUMNS).where(Product.id == bindparam("product_id"))
@@ -27,7 +28,7 @@ def course_of(executor: Session | Connection, product_id: str) -> CourseFacts:
     row = executor.execute(_BY_ID, {"product_id": product_id}).first()
     assert row is not None
     product = CourseProduct(*row)
-    if product.kind != "open_ended":
+    if product.kind != ProductKind.OPEN_ENDED:
         return CourseFacts(product)
     options = [
         CourseProduct(*option) for option in executor.execute(_OPTIONS, {"product_id": product_id})

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.seats import SeatStatus
 from seatledger.error_codes import status_of
 from seatledger.queries import agent_portal
 from seatledger.services.assignment import bulk_assignment
@@ -65,7 +66,9 @@ def _available(managed: list[tuple[int, Any]], group: str, sku: str) -> int | No
     """The chosen group's remaining capacity of the chosen product, to show beside the rows."""
     for _, node in managed:
         if node.id == group:
-            return next((line.counts["available"] for line in node.products if line.sku == sku), 0)
+            return next(
+                (line.counts[SeatStatus.AVAILABLE] for line in node.products if line.sku == sku), 0
+            )
     return None
 
 
