@@ -15,11 +15,11 @@ from typing import Any, ClassVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import new_id, utcnow
-from seatledger.db.models import OutboxMessage
+from seatledger.db.models import Customer, OutboxMessage, User
 from seatledger.domain.emails import normalize_email
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -164,6 +164,24 @@ def queue_email(
     message = OutboxMessage(**_row(store_id, to, template, context))
     session.add(message)
     return message
+
+
+def queue_email_to_customer(
+    session: Session,
+    *,
+    store_id: str,
+    customer_id: str,
+    template: str,
+    context: dict[str, Any],
+) -> None:
+    """``queue_email`` to a customer's sign-in address (every customer has a user)."""
+    address = session.scalar(
+        select(User.email)
+        .join(Customer, Customer.user_id == User.id)
+        .where(Customer.id == customer_id)
+    )
+    if address is not None:
+        queue_email(session, store_id=store_id, to=address, template=template, context=context)
 
 
 _INSERT = insert(OutboxMessage)

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from seatledger.db import seat_writes
 from seatledger.db.base import changed_rows, new_id, utcnow
 from seatledger.db.engine import Database
-from seatledger.db.models import Customer, Order, Refund, Seat, Store, User
+from seatledger.db.models import Order, Refund, Seat, Store
 from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.domain.money import format_amount
 from seatledger.domain.orders import PAID_STATES, PaymentStatus, payment_after_refund
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove
-from seatledger.mail.outbox import queue_email
+from seatledger.mail.outbox import queue_email_to_customer
 from seatledger.payments import gateway_for
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access
@@ -181,17 +181,10 @@ def refund_in_session(
 def _mail_buyer(
     session: Session, store: Store, order: Order, money: str, seat_count: int, external: bool
 ) -> None:
-    email = session.scalar(
-        select(User.email)
-        .join(Customer, Customer.user_id == User.id)
-        .where(Customer.id == order.buyer_id)
-    )
-    if email is None:  # the customer record always has a user; nothing to send otherwise
-        return
-    queue_email(
+    queue_email_to_customer(
         session,
         store_id=store.id,
-        to=email,
+        customer_id=order.buyer_id,
         template="refund_issued",
         context={
             "store_name": store.name,

@@ -13,14 +13,12 @@ from seatledger.db import seat_writes
 from seatledger.db.base import changed_rows, new_id, utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import (
-    Customer,
     Enrollment,
     Order,
     ReturnRequest,
     ReturnRequestSeat,
     Seat,
     Store,
-    User,
 )
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import AssignmentStatus
@@ -37,7 +35,7 @@ from seatledger.domain.returns import (
     next_status,
 )
 from seatledger.domain.seats import SeatMove, SeatStatus
-from seatledger.mail.outbox import queue_email
+from seatledger.mail.outbox import queue_email_to_customer
 from seatledger.services.assignment.unassign import (
     end_assignment,
     end_enrollment,
@@ -343,17 +341,10 @@ def _take_back(session: Session, seat: Seat, outcome: UnassignOutcome) -> None:
 def _mail_requester(
     session: Session, store: Store, request: ReturnRequest, seat_count: int
 ) -> None:
-    email = session.scalar(
-        select(User.email)
-        .join(Customer, Customer.user_id == User.id)
-        .where(Customer.id == request.requester_id)
-    )
-    if email is None:  # the customer record always has a user; nothing to send otherwise
-        return
-    queue_email(
+    queue_email_to_customer(
         session,
         store_id=store.id,
-        to=email,
+        customer_id=request.requester_id,
         template="return_decided",
         context={
             "store_name": store.name,
