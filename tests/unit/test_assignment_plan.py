@@ -20,7 +20,7 @@ from seatledger.domain.assignment_plan import (
     plan_rows,
 )
 from seatledger.domain.assignments import AssignmentStatus
-from seatledger.domain.errors import Conflict, DomainError, Invalid
+from seatledger.domain.errors import Conflict, DomainError
 from seatledger.domain.seats import SeatMove, SeatStatus
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -155,8 +155,3 @@ def test_bulk_planning_records_each_refusal_on_its_row():
     handouts = plan_rows(requests, now=NOW, link_ttl=TTL, new_token=lambda: "t")
     assert len(handouts) == 1 and handouts[0].email == "ada@example.com"
     assert [row.error for row in rows] == [None, "unknown_customer"]
-
-
-def test_refusals_are_domain_errors_with_stable_codes():
-    with pytest.raises(Invalid):
-        plan(request(learner=None))

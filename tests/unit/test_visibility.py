@@ -8,7 +8,7 @@ from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, PermissionDenied
 from seatledger.domain.permissions import Permission
 from seatledger.domain.visibility import (
-    GroupFacts,
+    ensure_group_active,
     ensure_may_assign_seat,
     ensure_may_use_group,
     may_assign_seat,
@@ -51,13 +51,17 @@ def test_refusing_to_assign_is_a_permission_error():
     ensure_may_assign_seat(AGENT_OF_DIVISION, lineage=TEAM, buyer_id="buyer")
 
 
-def test_agents_pick_only_groups_they_are_agent_of_and_active_ones():
-    team = GroupFacts("team", active=True, lineage=TEAM)
-    assert may_use_group(AGENT_OF_DIVISION, team) and not may_use_group(AGENT_ELSEWHERE, team)
-    assert may_use_group(MANAGER, team)
+def test_agents_pick_only_groups_they_are_agent_of():
+    assert may_use_group(AGENT_OF_DIVISION, TEAM) and not may_use_group(AGENT_ELSEWHERE, TEAM)
+    assert may_use_group(MANAGER, TEAM)
     with pytest.raises(PermissionDenied) as refused:
-        ensure_may_use_group(AGENT_ELSEWHERE, team)
+        ensure_may_use_group(AGENT_ELSEWHERE, TEAM)
     assert refused.value.code == "not_agent_of_group"
+    ensure_may_use_group(AGENT_OF_DIVISION, TEAM)
+
+
+def test_a_deactivated_group_is_refused():
     with pytest.raises(Conflict) as inactive:
-        ensure_may_use_group(AGENT_OF_DIVISION, GroupFacts("team", active=False, lineage=TEAM))
+        ensure_group_active(active=False)
     assert inactive.value.code == "group_inactive"
+    ensure_group_active(active=True)

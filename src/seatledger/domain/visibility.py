@@ -8,21 +8,11 @@ same as SQL for lists; these decide for the records a use case has in hand.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, PermissionDenied
 from seatledger.domain.group_tree import is_agent_of
 from seatledger.domain.permissions import Permission
-
-
-@dataclass(frozen=True)
-class GroupFacts:
-    """A purchasing group as the rules see it: whether it is active, and its lineage."""
-
-    id: str
-    active: bool
-    lineage: Sequence[str]
 
 
 def may_see_seat(actor: Actor, *, lineage: Sequence[str], buyer_id: str) -> bool:
@@ -55,18 +45,22 @@ def ensure_may_assign_seat(actor: Actor, *, lineage: Sequence[str], buyer_id: st
         )
 
 
-def may_use_group(actor: Actor, group: GroupFacts) -> bool:
-    """Rules 1, 4-5: ``seats.manage`` may use any group; an agent the groups they are agent of."""
-    return actor.has(Permission.SEATS_MANAGE) or is_agent_of(
-        group.lineage, actor.agent_grant_group_ids
-    )
+def may_use_group(actor: Actor, lineage: Sequence[str]) -> bool:
+    """Rules 1, 4-5: ``seats.manage`` may use any group; an agent the groups they are agent of
+    (``lineage``: the group and its ancestors)."""
+    return actor.has(Permission.SEATS_MANAGE) or is_agent_of(lineage, actor.agent_grant_group_ids)
 
 
-def ensure_may_use_group(actor: Actor, group: GroupFacts) -> None:
-    """Rule 5: the owner group an assigner picks must be one they may use, and active."""
-    if not may_use_group(actor, group):
+def ensure_may_use_group(actor: Actor, lineage: Sequence[str]) -> None:
+    """Rule 5: an assigner picks only a group they may use (403, asked before the group is
+    looked up, so an agent learns nothing of groups outside their reach)."""
+    if not may_use_group(actor, lineage):
         raise PermissionDenied(
             "You can only choose purchasing groups you are agent of.", code="not_agent_of_group"
         )
-    if not group.active:
+
+
+def ensure_group_active(*, active: bool) -> None:
+    """A deactivated group takes no new seats (rule 7)."""
+    if not active:
         raise Conflict("This purchasing group is deactivated.", code="group_inactive")

@@ -30,7 +30,7 @@ from seatledger.domain.permissions import Permission
 from seatledger.domain.products import ProductKind
 from seatledger.domain.seats import SeatStatus
 from seatledger.domain.tokens import new_token
-from seatledger.domain.visibility import GroupFacts, may_use_group
+from seatledger.domain.visibility import may_use_group
 from seatledger.services.assignment import handout
 from seatledger.services.people import access
 from seatledger.services.storefront.courses import course_of
@@ -132,8 +132,7 @@ def _product(session: Session, store: Store, sku: str) -> Product:
 def _check_scope(session: Session, actor: Actor, owner_group_id: str | None) -> None:
     if owner_group_id is None:
         return
-    group = GroupFacts(owner_group_id, True, group_closure.lineage(session, owner_group_id))
-    if not may_use_group(actor, group):
+    if not may_use_group(actor, group_closure.lineage(session, owner_group_id)):
         raise PermissionDenied(
             "You can only assign seats of groups you are agent of.", code="not_agent_of_group"
         )

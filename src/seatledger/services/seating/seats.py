@@ -20,10 +20,9 @@ from seatledger.domain.money import format_amount
 from seatledger.domain.permissions import Permission
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.domain.visibility import (
-    GroupFacts,
+    ensure_group_active,
     ensure_may_assign_seat,
     ensure_may_use_group,
-    may_use_group,
 )
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access
@@ -274,15 +273,11 @@ _GROUP = select(PurchasingGroup.store_id, PurchasingGroup.active).where(
 
 def check_group_choice(
     executor: Session | Connection, store: Any, actor: Actor, group_id: str
-) -> GroupFacts:
-    """Rule 5: the owner group an assigner picks, checked: one they may use (403 before 404, so
-    an agent learns nothing of groups outside their reach), of this store, and active."""
-    lineage = group_closure.lineage(executor, group_id)
+) -> None:
+    """Rule 5: the owner group an assigner picks: one they may use (403 before 404), of this
+    store, and active."""
+    ensure_may_use_group(actor, group_closure.lineage(executor, group_id))
     row = executor.execute(_GROUP, {"group_id": group_id}).first()
-    group = GroupFacts(group_id, active=bool(row and row.active), lineage=lineage)
-    if not may_use_group(actor, group):
-        ensure_may_use_group(actor, group)
     if row is None or row.store_id != store.id:
         raise not_found("purchasing group", group_id)
-    ensure_may_use_group(actor, group)
-    return group
+    ensure_group_active(active=row.active)
