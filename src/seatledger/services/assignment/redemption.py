@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from seatledger.db.base import utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
-from seatledger.db.models import Assignment, Customer, Enrollment, Product, Seat, Store, User
+from seatledger.db.models import Assignment, Customer, Enrollment, Seat, Store, User
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignment_plan import Mode, Request
 from seatledger.domain.assignments import AssignmentStatus
@@ -76,9 +76,7 @@ def preview(db: Database, token: str) -> RedemptionPreview:
         seat = session.get(Seat, assignment.seat_id)
         assert store is not None and seat is not None
         course = course_of(session, seat.product_id)
-        chosen = None
-        if assignment.course_product_id:
-            chosen = _sku_of(session, assignment.course_product_id)
+        fixed = course_by_id(session, assignment.course_product_id)  # chosen by the sender
         return RedemptionPreview(
             store=store.slug,
             store_name=store.name,
@@ -87,16 +85,11 @@ def preview(db: Database, token: str) -> RedemptionPreview:
             course_options=course.option_skus
             if course.product.kind == ProductKind.OPEN_ENDED
             else None,
-            course_sku=chosen,
+            course_sku=fixed.sku if fixed else None,
             email_masked=mask_email(assignment.email),
             status=link_status(assignment, utcnow()),
             expires_at=assignment.link_expires_at,
         )
-
-
-def _sku_of(session: Session, product_id: str) -> str | None:
-    product = session.get(Product, product_id)
-    return product.sku if product else None
 
 
 REFUSALS = {
