@@ -13,7 +13,7 @@ from seatledger.db.models.assignments import (
     Assignment,
     Enrollment,
 )
-from seatledger.db.models.audit import AuditEvent
+from seatledger.db.models.audit import AuditEvent, AuditRewritePermit
 from seatledger.db.models.catalog import Product, ProductOption
 from seatledger.db.models.groups import AgentGrant, GroupClosure, PurchasingGroup
 from seatledger.db.models.mail import OutboxMessage
@@ -31,6 +31,7 @@ __all__ = [
     "ApiToken",
     "Assignment",
     "AuditEvent",
+    "AuditRewritePermit",
     "Customer",
     "Enrollment",
     "GroupClosure",

@@ -31,3 +31,18 @@ class AuditEvent(Base):
     seat_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
     order_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
     learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
+
+
+class AuditRewritePermit(Base):
+    """While a row is here, the transaction that added it may pseudonymize audit events.
+
+    The triggers that keep ``audit_events`` append-only let an UPDATE through only while this
+    table has a row, and only when it changes nothing but ``before``, ``after`` and
+    ``learner_email``. Erasure (rule 49) adds its permit and deletes it in its own
+    transaction, so no other transaction ever sees one (docs/adr/0024).
+    """
+
+    __tablename__ = "audit_rewrite_permits"
+
+    id: Mapped[str] = id_column()
+    purpose: Mapped[str] = mapped_column(String(64))
