@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -35,7 +36,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.start_workers:
         workers = [
             MailWorker.from_settings(app.state.settings, app.state.database),
-            ExpiryWorker(app.state.database),
+            ExpiryWorker(
+                app.state.database,
+                sent_mail_kept=timedelta(days=app.state.settings.sent_mail_retention_days),
+            ),
         ]
         for worker in workers:
             worker.start()

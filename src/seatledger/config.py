@@ -6,6 +6,7 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     mail_from: str = "no-reply@seatledger.local"
     secret_key: str | None = None
     token_ttl_hours: int = 24 * 30
+    # Sent mail is kept this long (for "was my link sent?"), then pruned; erasure prunes at once
+    # the erased person's sent mail older than this (docs/adr/0024).
+    sent_mail_retention_days: int = Field(default=30, ge=0, le=3650)
 
     @property
     def is_sqlite(self) -> bool:

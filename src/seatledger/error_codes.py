@@ -90,6 +90,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "enrollment_changed": "The enrollment changed meanwhile; read it again.",
         "request_pending": "A seat already has a pending return request.",
         "request_decided": "The return request is already decided.",
+        "cannot_erase_self": "An admin cannot erase their own customer record; another admin can.",
     },
     410: {  # it existed but can no longer be used
         "gone": "The thing asked for existed but can no longer be used.",

@@ -74,8 +74,11 @@ def resend_link(
     return assignment
 
 
-def cancel_link(session: Session, store: Store, actor: Actor, seat: Seat) -> None:
-    """Rule 15: the link dies and the seat is available again."""
+def cancel_link(
+    session: Session, store: Store, actor: Actor, seat: Seat, *, notify: bool = True
+) -> None:
+    """Rule 15: the link dies and the seat is available again; the learner is told unless
+    ``notify`` is false (an erased person gets no more mail, rule 49)."""
     assignment = pending_link(session, seat)
     end_assignment(
         session, assignment, AssignmentStatus.CANCELLED, from_status=AssignmentStatus.PENDING
@@ -90,6 +93,8 @@ def cancel_link(session: Session, store: Store, actor: Actor, seat: Seat) -> Non
         before={"email": assignment.email},
         after={"status": seat.status},
     )
+    if not notify:
+        return
     queue_email(
         session,
         store_id=store.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -19,7 +19,7 @@ from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.errors import Conflict
 from seatledger.domain.seats import SeatMove, SeatStatus
-from seatledger.mail.worker import prune_sent
+from seatledger.mail.worker import SENT_MAIL_KEPT, prune_sent
 from seatledger.services.audit_trail import audit
 
 logger = logging.getLogger("seatledger.expiry")
@@ -138,10 +138,13 @@ def _expire_seats(db: Database, now: datetime) -> tuple[int, int]:
 
 
 class ExpiryWorker:
-    """Runs ``expire_due`` every ``interval`` seconds in a background thread (inside serve)."""
+    """Runs ``expire_due`` every ``interval`` seconds in a background thread (inside serve),
+    and prunes mail sent longer than ``sent_mail_kept`` ago."""
 
-    def __init__(self, db: Database, *, interval: float = 60.0) -> None:
-        self.db, self.interval = db, interval
+    def __init__(
+        self, db: Database, *, interval: float = 60.0, sent_mail_kept: timedelta = SENT_MAIL_KEPT
+    ) -> None:
+        self.db, self.interval, self.sent_mail_kept = db, interval, sent_mail_kept
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="seatledger-expiry", daemon=True)
 
@@ -160,7 +163,8 @@ class ExpiryWorker:
                     logger.info(
                         "expired %s links and %s seats", report.links_expired, report.seats_expired
                     )
-                if pruned := prune_sent(self.db):
+                # Several processes may prune at once: a plain DELETE by age, each row once.
+                if pruned := prune_sent(self.db, keep=self.sent_mail_kept):
                     logger.info("pruned %s sent mails", pruned)
             except Exception:  # keep the worker alive; the next pass retries
                 logger.exception("expiry pass failed")
