@@ -14,12 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from seatledger.config import Settings
-from seatledger.web.routes import admin, admin_orders, agent, auth, learner, shop
+from seatledger.web.routes import admin, admin_erasure, admin_orders, agent, auth, learner, shop
 from seatledger.web.session import SESSION_COOKIE, SESSION_MAX_AGE
 
 STATIC = Path(__file__).parent / "static"
 
-ROUTERS = tuple(module.router for module in (auth, shop, agent, admin, admin_orders, learner))
+ROUTERS = tuple(
+    module.router for module in (auth, shop, agent, admin, admin_erasure, admin_orders, learner)
+)
 
 
 def add_session(app: FastAPI, settings: Settings) -> None:

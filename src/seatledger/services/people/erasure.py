@@ -103,7 +103,7 @@ def _erase(
     retention: timedelta,
 ) -> Erasure:
     old_email, names = user.email, {customer.name, user.name}
-    whole_login = not user.is_owner and not _known_elsewhere(session, user, store.id)
+    whole_login = not user.is_owner and not known_elsewhere(session, user, store.id)
     links = _cancel_links(session, store, actor, customer, old_email)
     enrollments = _end_enrollments(session, store, actor, customer)
     tokens = _revoke_tokens(session, user) if whole_login else 0
@@ -144,7 +144,8 @@ def _erase(
     )
 
 
-def _known_elsewhere(session: Session, user: User, store_id: str) -> bool:
+def known_elsewhere(session: Session, user: User, store_id: str) -> bool:
+    """Whether another store has this login as a customer."""
     others = session.scalar(
         select(func.count())
         .select_from(Customer)
@@ -153,17 +154,36 @@ def _known_elsewhere(session: Session, user: User, store_id: str) -> bool:
     return bool(others)
 
 
+def pending_link_seats(session: Session, store_id: str, customer_id: str, email: str) -> list[str]:
+    """The seats of the links out to the customer's record or address in the store."""
+    return list(
+        session.scalars(
+            select(Assignment.seat_id).where(
+                Assignment.store_id == store_id,
+                Assignment.status == AssignmentStatus.PENDING,
+                or_(Assignment.learner_id == customer_id, Assignment.email == email),
+            )
+        )
+    )
+
+
+def live_enrollments(session: Session, store_id: str, customer_id: str) -> list[Enrollment]:
+    return list(
+        session.scalars(
+            select(Enrollment).where(
+                Enrollment.store_id == store_id,
+                Enrollment.customer_id == customer_id,
+                Enrollment.status.in_([s.value for s in LIVE]),
+            )
+        )
+    )
+
+
 def _cancel_links(
     session: Session, store: Store, actor: Actor, customer: Customer, email: str
 ) -> list[str]:
     """Their pending links, through the one cancel path (the seats come back); no mail."""
-    pending = session.scalars(
-        select(Assignment.seat_id).where(
-            Assignment.store_id == store.id,
-            Assignment.status == AssignmentStatus.PENDING,
-            or_(Assignment.learner_id == customer.id, Assignment.email == email),
-        )
-    ).all()
+    pending = pending_link_seats(session, store.id, customer.id, email)
     for seat_id in pending:
         seat = session.get(Seat, seat_id)
         assert seat is not None
@@ -174,15 +194,8 @@ def _cancel_links(
 def _end_enrollments(session: Session, store: Store, actor: Actor, customer: Customer) -> list[str]:
     """Their live enrollments expire (the record stays, the access ends; the seat stays
     assigned, as when an enrollment's end date passes)."""
-    live = session.scalars(
-        select(Enrollment).where(
-            Enrollment.store_id == store.id,
-            Enrollment.customer_id == customer.id,
-            Enrollment.status.in_([s.value for s in LIVE]),
-        )
-    ).all()
     ended = []
-    for enrollment in live:
+    for enrollment in live_enrollments(session, store.id, customer.id):
         before = enrollment.status
         assignment = session.get(Assignment, enrollment.assignment_id)
         assert assignment is not None
