@@ -4,6 +4,8 @@ the money and the events."""
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy.types import Text
 from seatledger.db import seat_counts
 from seatledger.db.base import Base, utcnow
 from seatledger.db.models import AuditEvent, Order, OutboxMessage, Refund, Seat, Store
+from seatledger.services.people import access, erasure
 from tests.api.conftest import PASSWORD, Person, World, error_code
 
 EMAIL = "Zoe.Quintrell@Example.com"
@@ -319,3 +322,24 @@ def test_the_installation_owner_login_is_never_erased_by_a_store(world: World) -
 
     assert body["login_erased"] is False
     assert world.client.get("/api/v1/stores/acme", headers=world.owner.headers).status_code == 200
+
+
+def test_two_admins_erasing_at_once_erase_once(world: World, scene: dict[str, Any]) -> None:
+    boss, other_boss = (
+        admin(world),
+        world.customer("boss2@example.com", permissions=["store.manage"]),
+    )
+    callers = [access.authenticate_token(world.database, p.token) for p in (boss, other_boss)]
+    events = world.audit_count()
+    start = threading.Barrier(2)
+
+    def race(caller: str) -> erasure.Erasure:
+        start.wait()
+        return erasure.erase_customer(world.database, caller, "acme", str(scene["learner"].id))
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(race, callers))
+
+    assert sorted(r.already_erased for r in results) == [False, True]
+    assert results[0].email == results[1].email
+    assert world.audit_count() == events + 3  # one link, one enrollment, one erasure
