@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from seatledger import __version__, web
+from seatledger.api import docs_page
 from seatledger.api import errors as api_errors
 from seatledger.api.routers import ROUTERS as API_ROUTERS
 from seatledger.config import Settings
@@ -25,7 +26,7 @@ from seatledger.services.seating.expiry import ExpiryWorker
 from seatledger.web import errors as web_errors
 
 # Paths that answer refusals as JSON; every other path is a page.
-JSON_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
+JSON_PATHS = ("/api/", "/openapi.json", "/docs", "/healthz")
 
 
 @asynccontextmanager
@@ -60,6 +61,8 @@ def create_app(
         description="Seats, purchasing groups, assignments and returns for a training store.",
         responses=api_errors.ERROR_RESPONSES,
         lifespan=_lifespan,
+        docs_url=None,  # served from shipped files by docs_page, under the pages' CSP
+        redoc_url=None,  # ReDoc injects <style> elements, which that CSP refuses (ADR 0023)
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
@@ -68,6 +71,7 @@ def create_app(
         app.add_exception_handler(kind, _answer_refusal)
     for router in API_ROUTERS:
         app.include_router(router)
+    docs_page.add_reference(app)
     web.add_session(app, settings)
     app.mount("/static", web.static_files(), name="static")
     for router in web.ROUTERS:
