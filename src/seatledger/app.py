@@ -22,6 +22,7 @@ from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
 from seatledger.refusals import HANDLED
+from seatledger.security_headers import SecurityHeaders
 from seatledger.services.seating.expiry import ExpiryWorker
 from seatledger.web import errors as web_errors
 
@@ -73,6 +74,7 @@ def create_app(
         app.include_router(router)
     docs_page.add_reference(app)
     web.add_session(app, settings)
+    app.add_middleware(SecurityHeaders)  # outermost but one: every answer gets the headers
     app.mount("/static", web.static_files(), name="static")
     for router in web.ROUTERS:
         app.include_router(router)
