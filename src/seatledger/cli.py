@@ -78,6 +78,8 @@ def create_owner(
 # uvicorn replaces a server process that has not answered its supervisor's ping within this
 # many seconds. Its default (5) is shorter than a process takes to start on a loaded box, so
 # workers were killed while starting, again and again (docs/adr/0017-server-processes.md).
+# A thread of each process answers the ping, so a longer wait costs only a late replacement
+# of a process that really hangs; `serve --timeout-worker-healthcheck` changes it (ADR 0023).
 WORKER_HEALTHCHECK_SECONDS = 60
 
 
@@ -95,12 +97,35 @@ def serve(
         int | None,
         typer.Option(min=1, help="Server processes (default: cores + 1).", show_default=False),
     ] = None,
+    timeout_worker_healthcheck: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            metavar="SECONDS",
+            help="With more than one process: how long a process may take to answer the "
+            "supervisor's health check before it is replaced. Raise it on a heavily loaded "
+            "machine, where starting processes were otherwise replaced again and again.",
+        ),
+    ] = WORKER_HEALTHCHECK_SECONDS,
 ) -> None:
     """Serve the web UI, the API and the mail delivery worker (migrates first)."""
-    _serve(Settings(), host=host, port=port, workers=workers or default_workers())
+    _serve(
+        Settings(),
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        healthcheck_seconds=timeout_worker_healthcheck,
+    )
 
 
-def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+def _serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    healthcheck_seconds: int = WORKER_HEALTHCHECK_SECONDS,
+) -> None:
     import uvicorn
 
     from seatledger.app import create_app
@@ -123,7 +148,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         "seatledger.app:served_app",
         factory=True,
         workers=workers,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_worker_healthcheck=healthcheck_seconds,
         host=host,
         port=port,
         log_level="info",
