@@ -13,6 +13,7 @@ from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.demo import DemoSummary, load_demo
 from seatledger.domain.errors import DomainError
+from seatledger.services.assignment.bulk_assignment import MAX_ROWS
 
 app = typer.Typer(
     help="seatledger: seats, purchasing groups and returns for a training store.",
@@ -213,7 +214,8 @@ def bulk_assign(
         typer.Argument(
             exists=True,
             dir_okay=False,
-            help="CSV with an 'email' column and an optional 'mode' (email or instant).",
+            help="CSV with an 'email' column and an optional 'mode' (email or instant); "
+            f"at most {MAX_ROWS:,} rows (a longer file is refused at row {MAX_ROWS + 1:,}).",
         ),
     ],
     store: Annotated[str, typer.Option(help="The store's slug.")],
@@ -261,20 +263,17 @@ def bulk_assign(
 
 
 def _read_rows(csv_file: Path) -> list[Any]:
-    import csv
-
-    from seatledger.services.assignment.bulk_assignment import BulkRow
+    from seatledger.bulk_csv import NoEmailColumn, read_rows
 
     with csv_file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
-            console.print("[red]The CSV needs a header row with an 'email' column.[/]")
-            raise typer.Exit(2)
-        rows = []
-        for record in reader:
-            values = {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
-            rows.append(BulkRow(email=values["email"], mode=values.get("mode") or "email"))
-    return rows
+        try:
+            return read_rows(handle)  # stops at the first row over the cap
+        except NoEmailColumn as error:
+            console.print(f"[red]{error}[/]")
+            raise typer.Exit(2) from None
+        except DomainError as error:
+            console.print(f"[red]{error.code}:[/] {error.message}")
+            raise typer.Exit(2) from None
 
 
 def _user_id(database: Database, email: str) -> str:
