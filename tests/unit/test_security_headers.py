@@ -3,6 +3,10 @@ header a route sets itself is kept (docs/adr/0023-security-headers.md)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -56,3 +60,27 @@ def test_a_header_the_route_set_itself_is_kept() -> None:
     assert answer.headers["cache-control"] == "max-age=60"
     assert answer.headers["referrer-policy"] == "no-referrer"
     assert answer.headers["x-frame-options"] == "DENY"
+
+
+WEB = Path(__file__).resolve().parents[2] / "src" / "seatledger" / "web"
+# What the page policy refuses, as it would be written in a template or a script.
+REFUSED_INLINE = re.compile(
+    r"""\sstyle=|<style\b|<script\b(?![^>]*\bsrc=)|\son[a-z]+=["']|=["']?\s*javascript:""",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(WEB / "templates").rglob("*.html"), *(WEB / "static").glob("*.js")]),
+    ids=lambda path: str(path.relative_to(WEB)),
+)
+def test_no_page_template_or_script_writes_what_the_policy_refuses(path: Path) -> None:
+    """Inline scripts and styles, style attributes, on* handlers, javascript: links (the
+    browser test shows the pages clean; this names the line before a browser is started)."""
+    found = [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if REFUSED_INLINE.search(line)
+    ]
+    assert found == []
