@@ -74,7 +74,7 @@ def create_app(
         app.include_router(router)
     docs_page.add_reference(app)
     web.add_session(app, settings)
-    app.add_middleware(SecurityHeaders)  # outermost but one: every answer gets the headers
+    app.add_middleware(SecurityHeaders)  # outside the session and every route (ADR 0023)
     app.mount("/static", web.static_files(), name="static")
     for router in web.ROUTERS:
         app.include_router(router)
