@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python -m bench.checkout
 	$(BIN)/python -m bench.capacity
 	$(BIN)/python -m bench.assignment
+	$(BIN)/python -m bench.bulk_csv
 
 # Refresh docs/screenshots/ from the browser tests.
 screenshots: install

@@ -126,8 +126,12 @@ def serving(
 
     One server process unless a test is about several: each one imports the whole app and
     runs its own mail worker, so several start slower and make the test harder to follow.
+    Several get the tests' own patience to answer uvicorn's health check, so a loaded box
+    does not see them replaced while they start.
     """
     command = seatledger("serve", "--port", str(port), "--workers", str(workers))
+    if workers > 1:
+        command += ["--timeout-worker-healthcheck", str(int(PATIENCE))]
     with running(command, env=env, log=log) as server:
         wait_for_answer(server, log, f"http://{HOST}:{port}/healthz")
         yield server

@@ -16,17 +16,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from seatledger import __version__, web
+from seatledger.api import docs_page
 from seatledger.api import errors as api_errors
 from seatledger.api.routers import ROUTERS as API_ROUTERS
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
 from seatledger.refusals import HANDLED
+from seatledger.security_headers import SecurityHeaders
 from seatledger.services.seating.expiry import ExpiryWorker
 from seatledger.web import errors as web_errors
 
 # Paths that answer refusals as JSON; every other path is a page.
-JSON_PATHS = ("/api/", "/openapi.json", "/docs", "/redoc", "/healthz")
+JSON_PATHS = ("/api/", "/openapi.json", "/docs", "/healthz")
 
 
 @asynccontextmanager
@@ -64,6 +66,8 @@ def create_app(
         description="Seats, purchasing groups, assignments and returns for a training store.",
         responses=api_errors.ERROR_RESPONSES,
         lifespan=_lifespan,
+        docs_url=None,  # served from shipped files by docs_page, under the pages' CSP
+        redoc_url=None,  # ReDoc injects <style> elements, which that CSP refuses (ADR 0023)
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
@@ -72,7 +76,9 @@ def create_app(
         app.add_exception_handler(kind, _answer_refusal)
     for router in API_ROUTERS:
         app.include_router(router)
+    docs_page.add_reference(app)
     web.add_session(app, settings)
+    app.add_middleware(SecurityHeaders)  # outside the session and every route (ADR 0023)
     app.mount("/static", web.static_files(), name="static")
     for router in web.ROUTERS:
         app.include_router(router)

@@ -13,6 +13,7 @@ from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.demo import DemoSummary, load_demo
 from seatledger.domain.errors import DomainError
+from seatledger.services.assignment.bulk_assignment import MAX_ROWS
 
 app = typer.Typer(
     help="seatledger: seats, purchasing groups and returns for a training store.",
@@ -78,6 +79,8 @@ def create_owner(
 # uvicorn replaces a server process that has not answered its supervisor's ping within this
 # many seconds. Its default (5) is shorter than a process takes to start on a loaded box, so
 # workers were killed while starting, again and again (docs/adr/0017-server-processes.md).
+# A thread of each process answers the ping, so a longer wait costs only a late replacement
+# of a process that really hangs; `serve --timeout-worker-healthcheck` changes it (ADR 0023).
 WORKER_HEALTHCHECK_SECONDS = 60
 
 
@@ -95,12 +98,35 @@ def serve(
         int | None,
         typer.Option(min=1, help="Server processes (default: cores + 1).", show_default=False),
     ] = None,
+    timeout_worker_healthcheck: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            metavar="SECONDS",
+            help="With more than one process: how long a process may take to answer the "
+            "supervisor's health check before it is replaced. Raise it on a heavily loaded "
+            "machine, where starting processes were otherwise replaced again and again.",
+        ),
+    ] = WORKER_HEALTHCHECK_SECONDS,
 ) -> None:
     """Serve the web UI, the API and the mail delivery worker (migrates first)."""
-    _serve(Settings(), host=host, port=port, workers=workers or default_workers())
+    _serve(
+        Settings(),
+        host=host,
+        port=port,
+        workers=workers or default_workers(),
+        healthcheck_seconds=timeout_worker_healthcheck,
+    )
 
 
-def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+def _serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    healthcheck_seconds: int = WORKER_HEALTHCHECK_SECONDS,
+) -> None:
     import uvicorn
 
     from seatledger.app import create_app
@@ -123,7 +149,7 @@ def _serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> Non
         "seatledger.app:served_app",
         factory=True,
         workers=workers,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_worker_healthcheck=healthcheck_seconds,
         host=host,
         port=port,
         log_level="info",
@@ -191,7 +217,8 @@ def bulk_assign(
         typer.Argument(
             exists=True,
             dir_okay=False,
-            help="CSV with an 'email' column and an optional 'mode' (email or instant).",
+            help="CSV with an 'email' column and an optional 'mode' (email or instant); "
+            f"at most {MAX_ROWS:,} rows (a longer file is refused at row {MAX_ROWS + 1:,}).",
         ),
     ],
     store: Annotated[str, typer.Option(help="The store's slug.")],
@@ -239,20 +266,17 @@ def bulk_assign(
 
 
 def _read_rows(csv_file: Path) -> list[Any]:
-    import csv
-
-    from seatledger.services.assignment.bulk_assignment import BulkRow
+    from seatledger.bulk_csv import NoEmailColumn, read_rows
 
     with csv_file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
-            console.print("[red]The CSV needs a header row with an 'email' column.[/]")
-            raise typer.Exit(2)
-        rows = []
-        for record in reader:
-            values = {k.strip().lower(): (v or "").strip() for k, v in record.items() if k}
-            rows.append(BulkRow(email=values["email"], mode=values.get("mode") or "email"))
-    return rows
+        try:
+            return read_rows(handle)  # stops at the first row over the cap
+        except NoEmailColumn as error:
+            console.print(f"[red]{error}[/]")
+            raise typer.Exit(2) from None
+        except DomainError as error:
+            console.print(f"[red]{error.code}:[/] {error.message}")
+            raise typer.Exit(2) from None
 
 
 def _user_id(database: Database, email: str) -> str:

@@ -216,7 +216,7 @@ _DOC_HEAD = """\
      src/seatledger/error_codes.py; tests/unit/test_error_codes.py checks it. -->
 
 A refusal answers `{"error": {"code": "...", "message": "..."}}` under `/api/` (and at
-`/openapi.json`, `/docs`, `/redoc`, `/healthz`) and an HTML error page anywhere else, with the
+`/openapi.json`, `/docs`, `/healthz`) and an HTML error page anywhere else, with the
 status below. The code is stable; the message is a sentence for people and may change.
 """
 

@@ -133,3 +133,25 @@ def test_expire_frees_seats_of_stale_links(shop: dict[str, str]) -> None:
     assert "Expired 1 links and 0 seats" in first.output
     assert "Expired 0 links and 0 seats" in again.output
     assert statuses(shop["url"]) == {"available": 3}
+
+
+def test_a_file_over_the_row_cap_is_refused_at_the_first_row_past_it(
+    shop: dict[str, str],
+) -> None:
+    """The bytes after the cap are not UTF-8: reading the whole file would fail on them
+    instead of refusing the file."""
+    from seatledger.services.assignment.bulk_assignment import MAX_ROWS
+
+    path = Path(shop["dir"]) / "huge.csv"
+    with path.open("wb") as handle:
+        handle.write(b"email\n")
+        handle.writelines(f"p{n}@example.com\n".encode() for n in range(MAX_ROWS + 2_000))
+        handle.write(b"\xff\xfe not text \xff\n" * 100_000)
+    args = ["bulk-assign", str(path), "--store", "acme", "--as", "agent@example.com", "--sku", "PY"]
+
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 2, result.output
+    assert "too_many_rows" in result.output
+    assert f"Row {MAX_ROWS + 1:,} is over the cap of {MAX_ROWS:,}" in result.output
+    assert statuses(shop["url"]) == {"available": 3}

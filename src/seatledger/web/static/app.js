@@ -8,3 +8,13 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A link with data-go-back returns to the page before (its href is where it goes without
+// script). A handler here, not a javascript: URL, which the Content-Security-Policy refuses.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element && event.target.closest("a[data-go-back]");
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
