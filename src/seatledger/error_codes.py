@@ -107,7 +107,8 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "validation_error": "A value breaks the schema or a format rule; `fields` lists each.",
         "invalid_value": "The database refused a value (a NUL character, a number out of range).",
         "invalid_email": "Not a valid email address.",
-        "password_too_short": "The password is shorter than the minimum length.",
+        "weak_password": "The new password is too short or too long, repeats a few characters, "
+        "is the email, name or store name, or is a commonly used password (rule 47).",
         "name_required": "A name is empty.",
         "invalid_slug": "A store slug is 1-63 lower-case letters, digits and inner hyphens.",
         "invalid_sku": "A SKU is 1-64 letters, digits, dots, dashes or underscores.",
