@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
@@ -67,12 +67,6 @@ def create_user(session: Session, *, email: str, name: str, password: str) -> Us
     user = User(email=email, name=name, password_hash=hash_password(password))
     add_unique(session, user, email_taken())
     return user
-
-
-def revoke_token(db: Database, token: str) -> None:
-    """Forget a token (sign-out); an unknown token is already forgotten."""
-    with db.write() as session:
-        session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
 
 
 def stores_of(db: Database, user_id: str) -> list[tuple[str, str]]:
