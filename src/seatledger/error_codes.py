@@ -54,6 +54,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "enrollment_not_found": "No enrollment of the caller has this id.",
         "return_request_not_found": "No visible return request has this id.",
         "link_not_found": "The redemption link is not one this service sent.",
+        "token_not_found": "The caller holds no token or session with this id.",
     },
     405: {  # the address does not take this method
         "method_not_allowed": "The address does not take this method; see `Allow`.",
