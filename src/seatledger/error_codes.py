@@ -42,6 +42,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "not_intended_recipient": "The redemption link was sent to another email address.",
         "return_request_required": "Agents may not unassign here; they file a return request.",
         "csrf_failed": "A page form came without this session's CSRF token (expired or forged).",
+        "wrong_password": "The current password given to change it is wrong.",
     },
     404: {  # no such record, or one the caller may not see
         "not_found": "No such record or address, or one the caller may not see.",

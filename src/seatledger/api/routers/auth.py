@@ -7,13 +7,14 @@ from fastapi import APIRouter, Response
 from seatledger.api.deps import CredentialDep, CursorQuery, LimitQuery
 from seatledger.api.schemas import (
     Page,
+    PasswordChange,
     RevokedPublic,
     TokenCreate,
     TokenPublic,
     TokenSummaryPublic,
 )
 from seatledger.dependencies import DatabaseDep, SettingsDep
-from seatledger.services.people import accounts, tokens
+from seatledger.services.people import accounts, password_change, tokens
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -57,3 +58,18 @@ def revoke_token(token_id: str, database: DatabaseDep, credential: CredentialDep
 def revoke_all_tokens(database: DatabaseDep, credential: CredentialDep) -> RevokedPublic:
     """Revoke every token and session of the caller, the one sent with this request too."""
     return RevokedPublic(revoked=tokens.revoke_all_tokens(database, credential))
+
+
+@router.post("/password", response_model=RevokedPublic)
+def change_password(
+    body: PasswordChange, database: DatabaseDep, credential: CredentialDep
+) -> RevokedPublic:
+    """Change the caller's password; every other token and session of theirs is revoked
+    (the token sent with this request stays)."""
+    revoked = password_change.change_password(
+        database,
+        credential,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+    return RevokedPublic(revoked=revoked)
