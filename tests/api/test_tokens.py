@@ -223,3 +223,20 @@ def test_only_an_owner_signs_an_owner_out(world: World) -> None:
 
     assert (refused.status_code, error_code(refused)) == (403, "permission_denied")
     assert works(world, owner.token)
+
+
+def test_the_customers_page_signs_a_customer_out_everywhere(world: World) -> None:
+    admin = world.customer("admin@example.com", permissions=["store.manage", "groups.view"])
+    customer = world.customer()
+    page_token = sign_in(world.client, admin)
+
+    listing = world.client.get(f"/stores/{STORE}/admin/customers")
+    answer = world.client.post(
+        f"/stores/{STORE}/admin/customers/{customer.id}/sign-out",
+        data={"csrf_token": page_token, "back": f"/stores/{STORE}/admin/customers"},
+    )
+
+    assert f"Sign out everywhere: {customer.email}" in listing.text
+    assert answer.status_code == 200
+    assert "Signed the customer out everywhere: 1 session(s) and API token(s) ended." in answer.text
+    assert not works(world, customer.token)
