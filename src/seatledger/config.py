@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     mail_from: str = "no-reply@seatledger.local"
     secret_key: str | None = None
-    token_ttl_hours: int = 24 * 30
+    # A week: a leaked token dies within days even if nobody revokes it; scripts sign in again
+    # (docs/adr/0021).
+    token_ttl_hours: int = 24 * 7
 
     @property
     def is_sqlite(self) -> bool:
