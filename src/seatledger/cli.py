@@ -59,7 +59,12 @@ def check_migrations() -> None:
 def create_owner(
     email: Annotated[str, typer.Option(help="The owner's sign-in email.")],
     password: Annotated[
-        str, typer.Option(help="At least 8 characters.", prompt=True, hide_input=True)
+        str,
+        typer.Option(
+            help="At least 10 characters; not the email nor a common password.",
+            prompt=True,
+            hide_input=True,
+        ),
     ],
 ) -> None:
     """Create an installation owner (every permission in every store)."""

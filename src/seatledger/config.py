@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     mail_from: str = "no-reply@seatledger.local"
     secret_key: str | None = None
-    token_ttl_hours: int = 24 * 30
+    # A week: a leaked token dies within days even if nobody revokes it; scripts sign in again
+    # (docs/adr/0021).
+    token_ttl_hours: int = 24 * 7
     # Sent mail is kept this long (for "was my link sent?"), then pruned; erasure prunes at once
     # the erased person's sent mail older than this (docs/adr/0024).
     sent_mail_retention_days: int = Field(default=30, ge=0, le=3650)

@@ -42,6 +42,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "not_intended_recipient": "The redemption link was sent to another email address.",
         "return_request_required": "Agents may not unassign here; they file a return request.",
         "csrf_failed": "A page form came without this session's CSRF token (expired or forged).",
+        "wrong_password": "The current password given to change it is wrong.",
     },
     404: {  # no such record, or one the caller may not see
         "not_found": "No such record or address, or one the caller may not see.",
@@ -54,6 +55,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "enrollment_not_found": "No enrollment of the caller has this id.",
         "return_request_not_found": "No visible return request has this id.",
         "link_not_found": "The redemption link is not one this service sent.",
+        "token_not_found": "The caller holds no token or session with this id.",
     },
     405: {  # the address does not take this method
         "method_not_allowed": "The address does not take this method; see `Allow`.",
@@ -108,7 +110,8 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "validation_error": "A value breaks the schema or a format rule; `fields` lists each.",
         "invalid_value": "The database refused a value (a NUL character, a number out of range).",
         "invalid_email": "Not a valid email address.",
-        "password_too_short": "The password is shorter than the minimum length.",
+        "weak_password": "The new password is too short or too long, repeats a few characters, "
+        "is the email, name or store name, or is a commonly used password (rule 47).",
         "name_required": "A name is empty.",
         "invalid_slug": "A store slug is 1-63 lower-case letters, digits and inner hyphens.",
         "invalid_sku": "A SKU is 1-64 letters, digits, dots, dashes or underscores.",

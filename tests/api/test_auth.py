@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from seatledger.db.base import utcnow
 from seatledger.db.models import ApiToken
@@ -77,3 +77,12 @@ def test_missing_token_asks_to_sign_in(world: World) -> None:
 
     assert response.status_code == 401
     assert error_code(response) == "not_authenticated"
+
+
+def test_a_token_lives_a_week_by_default(world: World) -> None:
+    response = world.client.post(
+        "/api/v1/auth/token", json={"email": "owner@example.com", "password": PASSWORD}
+    )
+
+    expires_at = datetime.fromisoformat(response.json()["expires_at"])
+    assert timedelta(days=7) - timedelta(minutes=5) < expires_at - utcnow() <= timedelta(days=7)

@@ -42,16 +42,6 @@ def test_invalid_email_is_refused(world: World, email: str) -> None:
     assert error_code(response) in {"invalid_email", "validation_error"}
 
 
-def test_short_password_is_refused(world: World) -> None:
-    response = world.client.post(
-        world.url("/customers"),
-        json={"email": "short@example.com", "name": "X", "password": "short"},
-    )
-
-    assert response.status_code == 422
-    assert error_code(response) == "password_too_short"
-
-
 def test_a_user_of_another_store_joins_with_the_same_password(world: World) -> None:
     world.client.post(
         "/api/v1/stores", json={"slug": "other", "name": "Other"}, headers=world.owner.headers

@@ -63,6 +63,16 @@ def test_create_owner_refuses_a_bad_email_with_its_code(sqlite_url: str) -> None
     assert "invalid_email" in result.output
 
 
+def test_create_owner_refuses_a_weak_password_with_its_code(sqlite_url: str) -> None:
+    result = runner.invoke(
+        app, ["create-owner", "--email", "root@example.com", "--password", "password"]
+    )
+
+    assert result.exit_code == 2
+    assert "weak_password" in result.output
+    assert "at least 10 characters" in result.output
+
+
 def test_demo_loads_once_and_prints_the_sign_in_accounts(sqlite_url: str) -> None:
     first = runner.invoke(app, ["demo", "--load-only"])
     second = runner.invoke(app, ["demo", "--load-only"])

@@ -18,19 +18,27 @@ from seatledger.services.people import access
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token.")
 
 
-def get_caller(
+def get_credential(
     request: Request,
     database: DatabaseDep,
     _: Annotated[object, Depends(_bearer)],
-) -> str | None:
-    """The id of the calling user, or None for an anonymous request."""
+) -> access.Credential | None:
+    """The calling user and the token they sent (its row), or None for an anonymous request."""
     header = request.headers.get("authorization")
     if header is None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Use 'Authorization: Bearer <token>'.", code="invalid_token")
-    return access.authenticate_token(database, token.strip())
+    return access.authenticate(database, token.strip())
+
+
+CredentialDep = Annotated[access.Credential | None, Depends(get_credential)]
+
+
+async def get_caller(credential: CredentialDep) -> str | None:
+    """The id of the calling user, or None for an anonymous request."""
+    return credential.user_id if credential else None
 
 
 CallerDep = Annotated[str | None, Depends(get_caller)]

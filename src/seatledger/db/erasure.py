@@ -48,7 +48,7 @@ PERSONAL_RECORDS: dict[str, tuple[str, ...]] = {
 # Columns that never hold a person's address or name.
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "admin_permissions": ("permission",),
-    "api_tokens": ("token_hash",),  # deleted with the login, not rewritten
+    "api_tokens": ("token_hash", "kind"),  # deleted with the login, not rewritten
     "assignments": ("mode", "status", "token_hash"),
     "audit_events": ("action", "entity", "entity_id"),
     "audit_rewrite_permits": ("purpose",),

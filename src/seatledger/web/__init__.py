@@ -14,18 +14,28 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from seatledger.config import Settings
-from seatledger.web.routes import admin, admin_erasure, admin_orders, agent, auth, learner, shop
+from seatledger.web.routes import (
+    account,
+    admin,
+    admin_erasure,
+    admin_orders,
+    agent,
+    auth,
+    learner,
+    shop,
+)
 from seatledger.web.session import SESSION_COOKIE, SESSION_MAX_AGE
 
 STATIC = Path(__file__).parent / "static"
 
 ROUTERS = tuple(
-    module.router for module in (auth, shop, agent, admin, admin_erasure, admin_orders, learner)
+    module.router
+    for module in (auth, account, shop, agent, admin, admin_erasure, admin_orders, learner)
 )
 
 
 def add_session(app: FastAPI, settings: Settings) -> None:
-    """The signed session cookie that carries a page user's token and CSRF secret."""
+    """The signed session cookie that carries a page user's session id and CSRF secret."""
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.effective_secret_key,

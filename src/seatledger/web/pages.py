@@ -26,7 +26,14 @@ from seatledger.domain.errors import (
 from seatledger.services.people import access, customers
 from seatledger.services.people.customers import Me
 from seatledger.services.storefront.stores import settings_of
-from seatledger.web.session import ViewerDep, csrf_token, current_user, flash, pop_flashes
+from seatledger.web.session import (
+    ViewerDep,
+    csrf_token,
+    current_user,
+    flash,
+    is_signed_in,
+    pop_flashes,
+)
 
 T = TypeVar("T")
 
@@ -107,7 +114,7 @@ def render(
         request=request,
         csrf_token=csrf_token(request) if has_session else "",
         flashes=pop_flashes(request) if has_session else [],
-        signed_in=has_session and isinstance(request.session.get("token"), str),
+        signed_in=has_session and is_signed_in(request),
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 

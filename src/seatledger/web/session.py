@@ -1,16 +1,16 @@
-"""The browser session: a signed cookie holding an API token and a CSRF secret.
+"""The browser session: a signed cookie holding an opaque session id and a CSRF secret.
 
-Signing in issues an ordinary API token (only its hash is stored) and keeps it in the
-session cookie, which Starlette signs with ``SEATLEDGER_SECRET_KEY``; signing out deletes
-the token, so a copied cookie dies with it. Every form carries the session's CSRF token
-and every unsafe request must send it back (form field ``csrf_token`` or header
-``X-CSRF-Token``).
+Signing in starts a session (``services/people/sessions``): a random id whose SHA-256 is a
+row of kind 'session', never an API token, so the cookie, which Starlette signs with
+``SEATLEDGER_SECRET_KEY`` but does not encrypt, opens no API even when read (rule 48,
+docs/adr/0021). Signing out deletes the row, so a copied cookie dies with it. Every form
+carries the session's CSRF token and every unsafe request must send it back (form field
+``csrf_token`` or header ``X-CSRF-Token``).
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -18,11 +18,12 @@ from fastapi import Depends, Request
 from seatledger.db.engine import Database
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import PermissionDenied, Unauthenticated
-from seatledger.services.people import access, accounts
+from seatledger.services.people import sessions
+from seatledger.services.people.access import Credential
 
 SESSION_COOKIE = "seatledger_session"
-SESSION_TTL = timedelta(hours=12)
-SESSION_MAX_AGE = int(SESSION_TTL.total_seconds())
+SESSION_KEY = "sid"  # the cookie's field holding the session id
+SESSION_MAX_AGE = int(sessions.SESSION_TTL.total_seconds())
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -54,29 +55,44 @@ async def verify_csrf(request: Request) -> None:
 
 def sign_in(request: Request, database: Database, *, email: str, password: str) -> None:
     """Check the pair, then start a fresh session (new CSRF token: no session fixation)."""
-    token, _ = accounts.issue_token(database, email=email, password=password, ttl=SESSION_TTL)
+    session_id = sessions.start_session(database, email=email, password=password)
     request.session.clear()
-    request.session["token"] = token
+    request.session[SESSION_KEY] = session_id
     csrf_token(request)
 
 
 def sign_out(request: Request, database: Database) -> None:
-    token = request.session.get("token")
-    if isinstance(token, str):
-        accounts.revoke_token(database, token)
+    session_id = request.session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        sessions.end_session(database, session_id)
     request.session.clear()
 
 
+def is_signed_in(request: Request) -> bool:
+    """Whether the cookie names a session (checked against the database by ``current_user``)."""
+    return isinstance(request.session.get(SESSION_KEY), str)
+
+
+def current_credential(request: Request, database: DatabaseDep) -> Credential | None:
+    """The signed-in user and their session's row, or None; an expired or revoked session is
+    forgotten. Looked up once per request."""
+    if hasattr(request.state, "credential"):
+        return request.state.credential  # type: ignore[no-any-return]
+    credential = None
+    session_id = request.session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        try:
+            credential = sessions.session_user(database, session_id)
+        except Unauthenticated:
+            request.session.pop(SESSION_KEY, None)
+    request.state.credential = credential
+    return credential
+
+
 def current_user(request: Request, database: DatabaseDep) -> str | None:
-    """The signed-in user's id, or None; an expired or revoked session is forgotten."""
-    token = request.session.get("token")
-    if not isinstance(token, str):
-        return None
-    try:
-        return access.authenticate_token(database, token)
-    except Unauthenticated:
-        request.session.pop("token", None)
-        return None
+    """The signed-in user's id, or None."""
+    credential = current_credential(request, database)
+    return credential.user_id if credential else None
 
 
 def flash(request: Request, message: str, kind: str = "success") -> None:
@@ -91,3 +107,4 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
 
 
 ViewerDep = Annotated[str | None, Depends(current_user)]
+CredentialDep = Annotated[Credential | None, Depends(current_credential)]

@@ -12,13 +12,14 @@ from seatledger.api.schemas import (
     CustomerPublic,
     MePublic,
     Page,
+    RevokedPublic,
     StoreCreate,
     StorePublic,
     StoreUpdate,
 )
 from seatledger.db.models import Store
 from seatledger.dependencies import DatabaseDep
-from seatledger.services.people import admins, customers
+from seatledger.services.people import admins, customers, tokens
 from seatledger.services.storefront import stores
 
 router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
@@ -90,6 +91,15 @@ def list_customers(
     return Page[CustomerPublic](
         items=[CustomerPublic.model_validate(c) for c in page.items], next_cursor=page.next_cursor
     )
+
+
+@router.delete("/{store}/customers/{customer_id}/sessions", response_model=RevokedPublic)
+def revoke_customer_sessions(
+    store: str, customer_id: str, database: DatabaseDep, caller: CallerDep
+) -> RevokedPublic:
+    """Sign a customer out everywhere: revoke all their tokens and sessions (``store.manage``)."""
+    revoked = tokens.revoke_customer_sessions(database, caller, store, customer_id)
+    return RevokedPublic(revoked=revoked)
 
 
 @router.get("/{store}/me", response_model=MePublic)

@@ -16,12 +16,19 @@ from seatledger.api.schemas.assignments import (
     SeatUnassign,
 )
 from seatledger.api.schemas.audit import AuditEventPublic
-from seatledger.api.schemas.auth import TokenCreate, TokenPublic
+from seatledger.api.schemas.auth import (
+    PasswordChange,
+    RevokedPublic,
+    TokenCreate,
+    TokenPublic,
+    TokenSummaryPublic,
+)
 from seatledger.api.schemas.catalog import DecimalString, ProductCreate, ProductPublic
 from seatledger.api.schemas.common import (
     Email,
     Id,
     Name,
+    NewPassword,
     Outcome,
     Page,
     Password,
@@ -97,6 +104,7 @@ __all__ = [
     "ManagedGroupPublic",
     "MePublic",
     "Name",
+    "NewPassword",
     "OrderCreate",
     "OrderLineCreate",
     "OrderLinePublic",
@@ -104,6 +112,7 @@ __all__ = [
     "Outcome",
     "Page",
     "Password",
+    "PasswordChange",
     "PaymentCreate",
     "ProductCreate",
     "ProductPublic",
@@ -116,6 +125,7 @@ __all__ = [
     "ReturnDecision",
     "ReturnRequestCreate",
     "ReturnRequestPublic",
+    "RevokedPublic",
     "SeatAssign",
     "SeatLinkCreate",
     "SeatOwnerGroupUpdate",
@@ -128,4 +138,5 @@ __all__ = [
     "StoreUpdate",
     "TokenCreate",
     "TokenPublic",
+    "TokenSummaryPublic",
 ]

@@ -6,12 +6,27 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from seatledger.services.people.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
 T = TypeVar("T")
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Email = Annotated[str, Field(min_length=3, max_length=320)]
-Password = Annotated[str, Field(min_length=1, max_length=1024)]
+Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+# A password being chosen. The schema shows the policy's length; the service checks it (and
+# the rest of rule 47), so a short one is refused as 422 ``weak_password`` like a common one.
+NewPassword = Annotated[
+    str,
+    Field(
+        max_length=MAX_PASSWORD_LENGTH,
+        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH},
+        description=(
+            f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters; not the email, the "
+            "name, the store's name or a commonly used password (422 weak_password)."
+        ),
+    ),
+]
 Sku = Annotated[str, Field(min_length=1, max_length=64)]
 Outcome = Literal["expire", "drop", "destroy"]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from seatledger.api.schemas.common import Email, Name, Password, PublicModel, RequestBody
+from seatledger.api.schemas.common import Email, Name, NewPassword, PublicModel, RequestBody
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import Currency, StoreSettings, StoreSettingsPatch
 
@@ -36,7 +36,7 @@ class StorePublic(PublicModel):
 class CustomerCreate(RequestBody):
     email: Email
     name: Name
-    password: Password
+    password: NewPassword
 
 
 class CustomerPublic(PublicModel):

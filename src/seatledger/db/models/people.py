@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatledger.db.base import Base, IdColumn, UTCDateTime, id_column, utcnow
+from seatledger.domain.tokens import API_TOKEN
 
 
 class User(Base):
@@ -24,15 +25,20 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """An API token; only the SHA-256 of the token is stored."""
+    """A bearer credential: an API token (``kind`` 'api') or a browser session's id
+    ('session'); only the SHA-256 of the secret is stored. Neither kind is accepted in the
+    other's place (docs/adr/0021)."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[str] = id_column()
     user_id: Mapped[str] = mapped_column(IdColumn, ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default=API_TOKEN, server_default=API_TOKEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Kept to the minute, not per request (domain/tokens.is_stale_use).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Customer(Base):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, and_, bindparam, func, literal_column, select
+from sqlalchemy import Connection, and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
@@ -13,24 +14,58 @@ from seatledger.db.models import AdminPermission, AgentGrant, ApiToken, Customer
 from seatledger.domain.actor import ANONYMOUS, Actor
 from seatledger.domain.errors import NotFound, PermissionDenied, Unauthenticated
 from seatledger.domain.permissions import Permission
+from seatledger.domain.tokens import API_TOKEN, LAST_USED_GRANULARITY, is_stale_use
 from seatledger.domain.tokens import hash_token as hash_token
 
 # Statements built once (docs/adr/0014): every authenticated request runs them.
-_TOKEN = select(ApiToken.user_id, ApiToken.expires_at).where(
-    ApiToken.token_hash == bindparam("token_hash")
+_TOKEN = select(ApiToken.id, ApiToken.user_id, ApiToken.expires_at, ApiToken.last_used_at).where(
+    ApiToken.token_hash == bindparam("token_hash"), ApiToken.kind == bindparam("kind")
+)
+_TOUCH = (
+    update(ApiToken)
+    .where(
+        ApiToken.id == bindparam("token_id"),
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < bindparam("stale_before")),
+    )
+    .values(last_used_at=bindparam("used_at"))
 )
 
 
-def authenticate_token(db: Database, token: str) -> str:
-    """The id of the user holding this unexpired API token; 401 ``invalid_token`` otherwise."""
+class Credential(NamedTuple):
+    """Who is calling, and with which token or session (its row id, never the secret)."""
+
+    user_id: str
+    token_id: str
+
+
+def authenticate(db: Database, secret: str, *, kind: str = API_TOKEN) -> Credential:
+    """The user holding this unexpired credential of ``kind``; 401 ``invalid_token``
+    otherwise, also for a session id sent as an API token and the other way round."""
     with db.read_once() as connection:
-        row = connection.execute(_TOKEN, {"token_hash": hash_token(token)}).first()
-    if row is None or row.expires_at <= utcnow():
+        row = connection.execute(_TOKEN, {"token_hash": hash_token(secret), "kind": kind}).first()
+    now = utcnow()
+    if row is None or row.expires_at <= now:
         raise Unauthenticated(
             "The API token is unknown or has expired: ask for a new one at /api/v1/auth/token.",
             code="invalid_token",
         )
-    return str(row.user_id)
+    if is_stale_use(row.last_used_at, now):
+        _touch(db, row.id, now)
+    return Credential(str(row.user_id), str(row.id))
+
+
+def _touch(db: Database, token_id: str, now: datetime) -> None:
+    """Write down the use: once a minute at most, and the first of racing requests wins."""
+    stale_before = now - LAST_USED_GRANULARITY
+    with db.write_core() as connection:
+        connection.execute(
+            _TOUCH, {"token_id": token_id, "stale_before": stale_before, "used_at": now}
+        )
+
+
+def authenticate_token(db: Database, token: str) -> str:
+    """The id of the user holding this unexpired API token; 401 ``invalid_token`` otherwise."""
+    return authenticate(db, token).user_id
 
 
 def find_store(session: Session, store_slug: str) -> Store:

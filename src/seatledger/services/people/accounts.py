@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seatledger.db.base import utcnow
@@ -14,28 +14,21 @@ from seatledger.db.engine import Database
 from seatledger.db.models import ApiToken, Customer, Store, User
 from seatledger.domain.actor import Actor
 from seatledger.domain.emails import normalize_email
-from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
+from seatledger.domain.errors import Conflict, Unauthenticated
 from seatledger.services.audit_trail import audit
 from seatledger.services.people.access import hash_token
-from seatledger.services.people.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from seatledger.services.people.password_policy import check_password_strength
+from seatledger.services.people.passwords import hash_password, verify_password
 
 
 def email_taken() -> Conflict:
     return Conflict("An account with this email already exists.", code="email_taken")
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.",
-            code="password_too_short",
-        )
-
-
 def create_owner(db: Database, *, email: str, password: str, name: str = "Owner") -> User:
     """Create an installation owner, or make an existing user one (setting the password)."""
     address = normalize_email(email)
-    check_password_strength(password)
+    check_password_strength(password, email=address, name=name)
     with db.write() as session:
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
@@ -74,12 +67,6 @@ def create_user(session: Session, *, email: str, name: str, password: str) -> Us
     user = User(email=email, name=name, password_hash=hash_password(password))
     add_unique(session, user, email_taken())
     return user
-
-
-def revoke_token(db: Database, token: str) -> None:
-    """Forget a token (sign-out); an unknown token is already forgotten."""
-    with db.write() as session:
-        session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(token)))
 
 
 def stores_of(db: Database, user_id: str) -> list[tuple[str, str]]:

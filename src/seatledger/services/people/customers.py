@@ -17,7 +17,7 @@ from seatledger.domain.emails import normalize_email
 from seatledger.domain.errors import Invalid, not_found
 from seatledger.domain.permissions import Permission
 from seatledger.services.audit_trail import audit
-from seatledger.services.people import access, accounts
+from seatledger.services.people import access, accounts, password_policy
 from seatledger.services.people.passwords import verify_password
 
 
@@ -46,17 +46,20 @@ def sign_up(db: Database, store_slug: str, *, email: str, name: str, password: s
     """Register a customer in a store.
 
     An address already registered elsewhere in the installation joins this store when the
-    password matches that account (docs/adr/0004-one-login-many-stores.md).
+    password matches that account (docs/adr/0004-one-login-many-stores.md); a new account's
+    password must pass the policy (rule 47), an existing one's is only checked to match.
     """
     address = normalize_email(email)
     name = name.strip()
     if not name:
         raise Invalid("Tell us your name.", code="name_required")
-    accounts.check_password_strength(password)
     with db.write() as session:
         store = access.find_store(session, store_slug)
         user = session.scalar(select(User).where(User.email == address))
         if user is None:
+            password_policy.check_password_strength(
+                password, email=address, name=name, store_names=(store.name, store.slug)
+            )
             user = accounts.create_user(session, email=address, name=name, password=password)
         elif _customer_of(session, store.id, user.id) or not verify_password(
             user.password_hash, password

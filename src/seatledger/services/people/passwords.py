@@ -18,7 +18,11 @@ _hasher = PasswordHasher.from_parameters(_PROFILE)
 # Verified against when an email is unknown, so a wrong email costs the same time.
 _DUMMY_HASH = _hasher.hash("seatledger-no-such-user")
 
-MIN_PASSWORD_LENGTH = 8
+# Rule 47, after NIST SP 800-63B: length is what makes a password strong; no composition rules.
+MIN_PASSWORD_LENGTH = 10
+# Long enough for any passphrase or manager-made password, short enough that hashing one is
+# not a way to burn the server's CPU.
+MAX_PASSWORD_LENGTH = 1024
 
 
 def hash_password(password: str) -> str:

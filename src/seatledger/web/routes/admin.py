@@ -20,7 +20,7 @@ from seatledger.inputs import parse_since
 from seatledger.queries import audit_names, group_reports
 from seatledger.services.audit_trail import audit
 from seatledger.services.organization import groups
-from seatledger.services.people import admins, customers
+from seatledger.services.people import admins, customers, tokens
 from seatledger.services.seating import owner_groups, seats
 from seatledger.services.storefront import stores
 from seatledger.web import session, settings_form
@@ -133,6 +133,25 @@ def set_permissions(
     held = ", ".join(grant.permissions) or "none"
     session.flash(request, f"Admin permissions of {grant.email}: {held}.")
     return redirect(target)
+
+
+@router.post("/stores/{store}/admin/customers/{customer_id}/sign-out")
+def sign_customer_out(
+    request: Request,
+    page: CustomerPageDep,
+    database: DatabaseDep,
+    customer_id: str,
+    back: BackField = "",
+) -> Response:
+    """Revoke every session and API token of the customer (rule 48, ``store.manage``)."""
+    return act(
+        request,
+        lambda: tokens.revoke_customer_sessions(database, page.viewer, page.slug, customer_id),
+        done=lambda revoked: (
+            f"Signed the customer out everywhere: {revoked} session(s) and API token(s) ended."
+        ),
+        default=back_or(page, back, "/customers"),
+    )
 
 
 # Ungrouped seats ---------------------------------------------------------------------------
