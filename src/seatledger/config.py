@@ -6,8 +6,11 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from seatledger.domain.rate_limits import Policy, parse_policy
 
 
 class Settings(BaseSettings):
@@ -23,6 +26,18 @@ class Settings(BaseSettings):
     mail_from: str = "no-reply@seatledger.local"
     secret_key: str | None = None
     token_ttl_hours: int = 24 * 30
+    # Overrides of the documented limits (docs/api.md, "Configuration"); "off" for none.
+    rate_limits: str = ""
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _readable_rate_limits(cls, text: str) -> str:
+        parse_policy(text)  # a ValueError names the problem; the server refuses to start
+        return text
+
+    @property
+    def rate_limit_policy(self) -> Policy:
+        return parse_policy(self.rate_limits)
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,7 @@ from seatledger.db.engine import Database
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import PermissionDenied, Unauthenticated
 from seatledger.services.people import access, accounts
+from seatledger.services.rate_limiting import ClientLimits
 
 SESSION_COOKIE = "seatledger_session"
 SESSION_TTL = timedelta(hours=12)
@@ -52,9 +53,18 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
-def sign_in(request: Request, database: Database, *, email: str, password: str) -> None:
+def sign_in(
+    request: Request,
+    database: Database,
+    *,
+    email: str,
+    password: str,
+    limits: ClientLimits | None = None,
+) -> None:
     """Check the pair, then start a fresh session (new CSRF token: no session fixation)."""
-    token, _ = accounts.issue_token(database, email=email, password=password, ttl=SESSION_TTL)
+    token, _ = accounts.issue_token(
+        database, email=email, password=password, ttl=SESSION_TTL, limits=limits
+    )
     request.session.clear()
     request.session["token"] = token
     csrf_token(request)

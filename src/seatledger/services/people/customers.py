@@ -19,6 +19,7 @@ from seatledger.domain.permissions import Permission
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access, accounts
 from seatledger.services.people.passwords import verify_password
+from seatledger.services.rate_limiting import ClientLimits
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,28 @@ def _view(customer: Customer, user: User) -> CustomerView:
     return CustomerView(id=customer.id, email=user.email, name=customer.name, user_id=user.id)
 
 
-def sign_up(db: Database, store_slug: str, *, email: str, name: str, password: str) -> CustomerView:
+def sign_up(
+    db: Database,
+    store_slug: str,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    limits: ClientLimits | None = None,
+) -> CustomerView:
     """Register a customer in a store.
 
     An address already registered elsewhere in the installation joins this store when the
-    password matches that account (docs/adr/0004-one-login-many-stores.md).
+    password matches that account (docs/adr/0004-one-login-many-stores.md). With ``limits``,
+    each sign-up that passes the form checks counts against the address (rule 47).
     """
     address = normalize_email(email)
     name = name.strip()
     if not name:
         raise Invalid("Tell us your name.", code="name_required")
     accounts.check_password_strength(password)
+    if limits is not None:
+        limits.take_sign_up()
     with db.write() as session:
         store = access.find_store(session, store_slug)
         user = session.scalar(select(User).where(User.email == address))
