@@ -30,11 +30,17 @@ from seatledger.cli import default_workers
 
 ATTACKERS = 8
 SERVER_PROCESSES = int(os.environ.get("BENCH_SERVER_PROCESSES", default_workers()))
-# name: (sign-in clients, SEATLEDGER_RATE_LIMITS)
-RUNS = {"baseline": (0, "off"), "off": (ATTACKERS, "off"), "default": (ATTACKERS, "")}
+# name: (looping clients, SEATLEDGER_RATE_LIMITS, what they loop on). "healthz" calibrates:
+# 8 clients looping on the cheapest request there is, to compare refused sign-ins with.
+RUNS = {
+    "baseline": (0, "off", "signin"),
+    "healthz": (ATTACKERS, "off", "healthz"),
+    "off": (ATTACKERS, "off", "signin"),
+    "default": (ATTACKERS, "", "signin"),
+}
 
 
-def run(*, attackers: int, rate_limits: str, writes: int) -> None:
+def run(*, attackers: int, rate_limits: str, target: str, writes: int) -> None:
     with fresh_database("sqlite") as database:
         shop = make_shop(database)
         port = free_port()
@@ -58,18 +64,21 @@ def run(*, attackers: int, rate_limits: str, writes: int) -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(base)
-            samples, answers, load = _measure(base, shop, attackers=attackers, writes=writes)
+            samples, answers, load = _measure(
+                base, shop, attackers=attackers, target=target, writes=writes
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
     ms = [s * 1000 for s in samples]
     load_text = ", ".join(f"{value:.1f}" for value in load)
     print(
-        f"admin PATCH on sqlite, {attackers} clients signing in wrongly, limits "
+        f"admin PATCH on sqlite, {attackers} clients "
+        f"{'signing in wrongly' if target == 'signin' else 'on /healthz'}, limits "
         f"{rate_limits or 'default'}, {SERVER_PROCESSES} server processes: "
         f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
         f"p99 {percentile(ms, 0.99):.1f} ms, max {max(ms):.1f} ms over {len(ms)}; "
-        f"sign-in answers {dict(sorted(answers.items()))}; load average {load_text}"
+        f"their answers {dict(sorted(answers.items()))}; load average {load_text}"
     )
 
 
@@ -85,7 +94,7 @@ def _wait_for(base: str) -> None:
 
 
 def _measure(  # type: ignore[no-untyped-def]
-    base: str, shop, *, attackers: int, writes: int
+    base: str, shop, *, attackers: int, target: str, writes: int
 ) -> tuple[list[float], Counter[int], tuple[float, float, float]]:
     done = threading.Event()
     answers: Counter[int] = Counter()
@@ -94,10 +103,13 @@ def _measure(  # type: ignore[no-untyped-def]
     def attack() -> None:
         with httpx.Client(base_url=base, timeout=120) as client:
             while not done.is_set():
-                response = client.post(
-                    "/api/v1/auth/token",
-                    json={"email": "agent@example.com", "password": "not-the-password"},
-                )
+                if target == "healthz":
+                    response = client.get("/healthz")
+                else:
+                    response = client.post(
+                        "/api/v1/auth/token",
+                        json={"email": "agent@example.com", "password": "not-the-password"},
+                    )
                 with lock:
                     answers[response.status_code] += 1
 
@@ -127,8 +139,8 @@ def main() -> None:
     parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS))
     args = parser.parse_args()
     for name in args.runs:
-        attackers, rate_limits = RUNS[name]
-        run(attackers=attackers, rate_limits=rate_limits, writes=args.writes)
+        attackers, rate_limits, target = RUNS[name]
+        run(attackers=attackers, rate_limits=rate_limits, target=target, writes=args.writes)
 
 
 if __name__ == "__main__":
