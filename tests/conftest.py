@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("SEATLEDGER_PASSWORD_HASHING", "cheapest")
+# The suite signs up and signs in hundreds of times from one address: no rate limits, unless
+# a test asks for them (tests/api/test_rate_limits.py sets its own, tight ones).
+os.environ.setdefault("SEATLEDGER_RATE_LIMITS", "off")
 
 import psycopg
 import pytest

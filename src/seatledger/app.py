@@ -24,6 +24,7 @@ from seatledger.db.engine import Database
 from seatledger.mail.worker import MailWorker
 from seatledger.refusals import HANDLED
 from seatledger.security_headers import SecurityHeaders
+from seatledger.services.rate_limiting import Limiter
 from seatledger.services.seating.expiry import ExpiryWorker
 from seatledger.web import errors as web_errors
 
@@ -71,6 +72,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.database_url)
+    app.state.limiter = Limiter(app.state.database, settings.rate_limit_policy)
     app.state.start_workers = start_workers
     for kind in HANDLED:
         app.add_exception_handler(kind, _answer_refusal)

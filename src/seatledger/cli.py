@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from seatledger.config import Settings
@@ -21,6 +22,17 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(highlight=False)
+
+
+def _settings() -> Settings:
+    """The settings from the environment; an unreadable one stops the command, saying why."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            reason = str(problem["msg"]).removeprefix("Value error, ")
+            console.print(f"[red]configuration:[/] {reason}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def _database(settings: Settings) -> Database:
@@ -116,7 +128,7 @@ def serve(
 ) -> None:
     """Serve the web UI, the API and the mail delivery worker (migrates first)."""
     _serve(
-        Settings(),
+        _settings(),
         host=host,
         port=port,
         workers=workers or default_workers(),
@@ -323,7 +335,7 @@ def demo(
     """Migrate, load a small demo store, print how to sign in, and serve it."""
     from seatledger.db.migrate import upgrade
 
-    settings = Settings()
+    settings = _settings()
     database = _database(settings)
     upgrade(database)
     summary = load_demo(database, base_url=settings.base_url)

@@ -6,9 +6,11 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from seatledger.domain.rate_limits import Policy, parse_policy
 
 
 class Settings(BaseSettings):
@@ -29,6 +31,18 @@ class Settings(BaseSettings):
     # Sent mail is kept this long (for "was my link sent?"), then pruned; erasure prunes at once
     # the erased person's sent mail older than this (docs/adr/0024).
     sent_mail_retention_days: int = Field(default=30, ge=0, le=3650)
+    # Overrides of the documented limits (docs/api.md, "Configuration"); "off" for none.
+    rate_limits: str = ""
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _readable_rate_limits(cls, text: str) -> str:
+        parse_policy(text)  # a ValueError names the problem; the server refuses to start
+        return text
+
+    @property
+    def rate_limit_policy(self) -> Policy:
+        return parse_policy(self.rate_limits)
 
     @property
     def is_sqlite(self) -> bool:

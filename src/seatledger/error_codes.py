@@ -145,6 +145,10 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "invalid_decision": "A return decision is approve with a refund, approve, or deny.",
         "note_required": "Denying a return needs a note for the requester.",
     },
+    429: {  # too many attempts
+        "rate_limited": "Too many failed sign-ins, sign-ups or unknown redemption links from "
+        "this address or for this account; retry after the `Retry-After` header's seconds.",
+    },
     500: {  # our failure
         "internal_error": "Something went wrong on the service's side; it was logged.",
     },
@@ -176,6 +180,7 @@ STATUS_BY_KIND: dict[type[errors.DomainError], int] = {
     errors.Conflict: 409,
     errors.Gone: 410,
     errors.Invalid: 422,
+    errors.RateLimited: 429,
 }
 
 # The codes of the framework's own HTTP errors (no such route, wrong method, unreadable body).

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
-from seatledger.domain.errors import DomainError
+from seatledger.domain.errors import DomainError, RateLimited
 from seatledger.error_codes import ERROR_CODES, code_of_http_status, status_of
 
 logger = logging.getLogger("seatledger")
@@ -47,7 +47,9 @@ class Refusal:
 
 def refusal_of(error: Exception) -> Refusal:
     if isinstance(error, DomainError):
-        return Refusal(status_of(error), error.code, error.message, error.details)
+        return Refusal(
+            status_of(error), error.code, error.message, error.details, headers=_headers_of(error)
+        )
     if isinstance(error, RequestValidationError):
         return _unreadable_or_invalid(error)
     if isinstance(error, HTTPException):
@@ -60,6 +62,12 @@ def refusal_of(error: Exception) -> Refusal:
         return Refusal.with_code("invalid_value", "A value in the request cannot be stored.")
     logger.exception("unhandled error", exc_info=error)
     return Refusal.with_code("internal_error", "Something went wrong on our side; it was logged.")
+
+
+def _headers_of(error: DomainError) -> dict[str, str] | None:
+    if isinstance(error, RateLimited):
+        return {"Retry-After": str(error.retry_after)}
+    return None
 
 
 def _location(loc: tuple[Any, ...]) -> str:

@@ -41,6 +41,19 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _documented("The values break a rule; the code says which."),
 }
 
+# Calls whose attempts are counted (rule 47) document their 429 answer.
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        **_documented("Too many attempts (`rate_limited`); retry after `Retry-After` seconds."),
+        "headers": {
+            "Retry-After": {
+                "description": "Whole seconds to wait before trying again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    }
+}
+
 # The API's own wording for the framework's "no such route" and "wrong method".
 HTTP_ERROR_MESSAGES = {
     404: "There is no such endpoint; see /docs for the API.",

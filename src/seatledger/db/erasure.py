@@ -67,6 +67,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     ),
     "products": ("sku", "name", "kind"),
     "purchasing_groups": ("name", "code"),  # the organization's, not a person's
+    "rate_limit_counters": ("name", "key"),  # keys are SHA-256 hashes and expire within a day
     "refunds": ("seat_ids", "gateway_reference"),
     "return_request_seats": ("previous_status",),
     "return_requests": ("status", "decision"),

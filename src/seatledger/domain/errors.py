@@ -75,6 +75,16 @@ class PaymentFailed(DomainError):
     code = "payment_declined"
 
 
+class RateLimited(DomainError):
+    """Too many attempts of one kind (rule 47): refused until ``retry_after`` seconds pass."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def not_found(what: str, identifier: str) -> NotFound:
     """The one wording for missing or invisible records, so refusals never differ."""
     return NotFound(

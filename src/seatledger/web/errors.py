@@ -22,13 +22,16 @@ TITLES = {
     409: "That could not be done",
     410: "No longer available",
     422: "Please check what you entered",
+    429: "Please wait a moment",
 }
 
 
 async def answer(request: Request, error: Exception) -> Response:
     """The HTML answer to any refusal (the app's exception handler on page paths)."""
     refusal = refusal_of(error)
-    return error_page(request, refusal.status, refusal.code, refusal.message)
+    page = error_page(request, refusal.status, refusal.code, refusal.message)
+    page.headers.update(refusal.headers or {})
+    return page
 
 
 def error_page(request: Request, status: int, code: str, message: str) -> Response:

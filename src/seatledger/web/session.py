@@ -20,6 +20,7 @@ from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import PermissionDenied, Unauthenticated
 from seatledger.services.people import sessions
 from seatledger.services.people.access import Credential
+from seatledger.services.rate_limiting import ClientLimits
 
 SESSION_COOKIE = "seatledger_session"
 SESSION_KEY = "sid"  # the cookie's field holding the session id
@@ -53,9 +54,16 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
-def sign_in(request: Request, database: Database, *, email: str, password: str) -> None:
+def sign_in(
+    request: Request,
+    database: Database,
+    *,
+    email: str,
+    password: str,
+    limits: ClientLimits | None = None,
+) -> None:
     """Check the pair, then start a fresh session (new CSRF token: no session fixation)."""
-    session_id = sessions.start_session(database, email=email, password=password)
+    session_id = sessions.start_session(database, email=email, password=password, limits=limits)
     request.session.clear()
     request.session[SESSION_KEY] = session_id
     csrf_token(request)

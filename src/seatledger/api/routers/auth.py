@@ -5,6 +5,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Response
 
 from seatledger.api.deps import CredentialDep, CursorQuery, LimitQuery
+from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     Page,
     PasswordChange,
@@ -13,20 +14,23 @@ from seatledger.api.schemas import (
     TokenPublic,
     TokenSummaryPublic,
 )
-from seatledger.dependencies import DatabaseDep, SettingsDep
+from seatledger.dependencies import ClientLimitsDep, DatabaseDep, SettingsDep
 from seatledger.services.people import accounts, password_change, tokens
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/token", status_code=201, response_model=TokenPublic)
-def create_token(body: TokenCreate, database: DatabaseDep, settings: SettingsDep) -> TokenPublic:
-    """Exchange an email and password for an API token."""
+@router.post("/token", status_code=201, response_model=TokenPublic, responses=RATE_LIMITED)
+def create_token(
+    body: TokenCreate, database: DatabaseDep, settings: SettingsDep, limits: ClientLimitsDep
+) -> TokenPublic:
+    """Exchange an email and password for an API token (failures are rate limited)."""
     token, row = accounts.issue_token(
         database,
         email=body.email,
         password=body.password,
         ttl=timedelta(hours=settings.token_ttl_hours),
+        limits=limits,
     )
     return TokenPublic(token=token, expires_at=row.expires_at)
 

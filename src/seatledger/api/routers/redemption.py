@@ -5,38 +5,44 @@ from typing import Any
 from fastapi import APIRouter
 
 from seatledger.api.deps import CallerDep
+from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     EnrollmentProgress,
     EnrollmentPublic,
     Redeem,
     RedemptionPreviewPublic,
 )
-from seatledger.dependencies import DatabaseDep
+from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.domain.enrollments import EnrollmentStatus
 from seatledger.services.assignment import enrollments, redemption
 
 router = APIRouter(tags=["redemption"])
 
 GONE: dict[int | str, dict[str, Any]] = {
-    410: {"description": "The link was used, cancelled or has expired."}
+    410: {"description": "The link was used, cancelled or has expired."},
+    **RATE_LIMITED,  # unknown links tried from one address are counted (rule 47)
 }
 
 
 @router.get("/api/v1/redeem/{token}", response_model=RedemptionPreviewPublic, responses=GONE)
-def preview_link(token: str, database: DatabaseDep) -> RedemptionPreviewPublic:
+def preview_link(
+    token: str, database: DatabaseDep, limits: ClientLimitsDep
+) -> RedemptionPreviewPublic:
     """What a redemption link offers; the address it was sent to is shown masked."""
-    return RedemptionPreviewPublic.model_validate(redemption.preview(database, token))
+    return RedemptionPreviewPublic.model_validate(
+        redemption.preview(database, token, limits=limits)
+    )
 
 
 @router.post(
     "/api/v1/redeem/{token}", status_code=201, response_model=EnrollmentPublic, responses=GONE
 )
 def redeem_link(
-    token: str, body: Redeem, database: DatabaseDep, caller: CallerDep
+    token: str, body: Redeem, database: DatabaseDep, caller: CallerDep, limits: ClientLimitsDep
 ) -> EnrollmentPublic:
     """Redeem the link as the signed-in person it was sent to: the seat becomes an enrollment."""
     return EnrollmentPublic.model_validate(
-        redemption.redeem(database, caller, token, course_sku=body.course_sku)
+        redemption.redeem(database, caller, token, course_sku=body.course_sku, limits=limits)
     )
 
 

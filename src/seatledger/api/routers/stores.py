@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     AdminGrantPublic,
     AdminGrantUpdate,
@@ -18,7 +19,7 @@ from seatledger.api.schemas import (
     StoreUpdate,
 )
 from seatledger.db.models import Store
-from seatledger.dependencies import DatabaseDep
+from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.services.people import admins, customers, tokens
 from seatledger.services.storefront import stores
 
@@ -67,11 +68,20 @@ def update_store(
     )
 
 
-@router.post("/{store}/customers", status_code=201, response_model=CustomerPublic)
-def sign_up(store: str, body: CustomerCreate, database: DatabaseDep) -> CustomerPublic:
-    """Register as a customer of this store."""
+@router.post(
+    "/{store}/customers", status_code=201, response_model=CustomerPublic, responses=RATE_LIMITED
+)
+def sign_up(
+    store: str, body: CustomerCreate, database: DatabaseDep, limits: ClientLimitsDep
+) -> CustomerPublic:
+    """Register as a customer of this store (sign-ups per address are rate limited)."""
     view = customers.sign_up(
-        database, store, email=body.email, name=body.name, password=body.password
+        database,
+        store,
+        email=body.email,
+        name=body.name,
+        password=body.password,
+        limits=limits,
     )
     return CustomerPublic.model_validate(view)
 

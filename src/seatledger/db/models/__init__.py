@@ -19,6 +19,7 @@ from seatledger.db.models.groups import AgentGrant, GroupClosure, PurchasingGrou
 from seatledger.db.models.mail import OutboxMessage
 from seatledger.db.models.orders import Order, OrderLine
 from seatledger.db.models.people import AdminPermission, ApiToken, Customer, User
+from seatledger.db.models.rate_limits import RateLimitCounter
 from seatledger.db.models.refunds import Refund, ReturnRequest, ReturnRequestSeat
 from seatledger.db.models.seats import Seat, SeatCount
 from seatledger.db.models.stores import Store, StoreCounter
@@ -41,6 +42,7 @@ __all__ = [
     "Product",
     "ProductOption",
     "PurchasingGroup",
+    "RateLimitCounter",
     "Refund",
     "ReturnRequest",
     "ReturnRequestSeat",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from seatledger.domain.products import ProductKind
 from seatledger.domain.tokens import hash_token
 from seatledger.services.assignment import handout
 from seatledger.services.assignment.enrollments import EnrollmentView, enrollment_view
+from seatledger.services.rate_limiting import ClientLimits
 from seatledger.services.storefront.courses import course_by_id, course_of
 
 
@@ -68,9 +70,10 @@ def link_status(assignment: Assignment, now: datetime) -> str:
     return _LINK_STATES.get(AssignmentStatus(assignment.status), assignment.status)
 
 
-def preview(db: Database, token: str) -> RedemptionPreview:
-    """What a link offers, for anyone holding it; the address is shown masked only."""
-    with db.read() as session:
+def preview(db: Database, token: str, *, limits: ClientLimits | None = None) -> RedemptionPreview:
+    """What a link offers, for anyone holding it; the address is shown masked only. With
+    ``limits``, an address that tried too many unknown links is refused (rule 47)."""
+    with limits.looking_up_link() if limits else nullcontext(), db.read() as session:
         assignment = _link(session, token)
         store = session.get(Store, assignment.store_id)
         seat = session.get(Seat, assignment.seat_id)
@@ -100,10 +103,15 @@ REFUSALS = {
 
 
 def redeem(
-    db: Database, caller: str | None, token: str, *, course_sku: str | None = None
+    db: Database,
+    caller: str | None,
+    token: str,
+    *,
+    course_sku: str | None = None,
+    limits: ClientLimits | None = None,
 ) -> EnrollmentView:
     """Rule 16: only the signed-in customer whose email the link was sent to redeems it."""
-    with db.write() as session:
+    with limits.looking_up_link() if limits else nullcontext(), db.write() as session:
         assignment = _link(session, token)
         status = link_status(assignment, utcnow())
         if status in REFUSALS:

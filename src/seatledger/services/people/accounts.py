@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import nullcontext
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from seatledger.services.audit_trail import audit
 from seatledger.services.people.access import hash_token
 from seatledger.services.people.password_policy import check_password_strength
 from seatledger.services.people.passwords import hash_password, verify_password
+from seatledger.services.rate_limiting import ClientLimits
 
 
 def email_taken() -> Conflict:
@@ -50,21 +52,55 @@ def create_owner(db: Database, *, email: str, password: str, name: str = "Owner"
     return user
 
 
-def issue_token(db: Database, *, email: str, password: str, ttl: timedelta) -> tuple[str, ApiToken]:
-    """A new API token for a correct email and password; only its hash is stored."""
+def issue_token(
+    db: Database,
+    *,
+    email: str,
+    password: str,
+    ttl: timedelta,
+    limits: ClientLimits | None = None,
+) -> tuple[str, ApiToken]:
+    """A new API token for a correct email and password; only its hash is stored.
+
+    With ``limits`` (the HTTP entry points), a limited account or address is refused (429)
+    before the password is checked, and a wrong password is counted (rule 47)."""
+    user_id = signing_in(db, email=email, password=password, limits=limits)
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user_id, token_hash=hash_token(token), expires_at=utcnow() + ttl)
     with db.write() as session:
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
-        if not verify_password(user.password_hash if user else None, password) or user is None:
-            raise Unauthenticated("The email or the password is wrong.", code="invalid_credentials")
-        token = secrets.token_urlsafe(32)
-        row = ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + ttl)
         session.add(row)
     return token, row
 
 
-def create_user(session: Session, *, email: str, name: str, password: str) -> User:
-    """Add a user inside the caller's transaction; 409 ``email_taken`` when the email is used."""
-    user = User(email=email, name=name, password_hash=hash_password(password))
+def signing_in(
+    db: Database, *, email: str, password: str, limits: ClientLimits | None = None
+) -> str:
+    """The user id of a correct pair, for a token or a session; with ``limits`` (the HTTP
+    entry points) a limited account or address is refused (429) before the password is
+    checked, and a wrong password is counted (rule 47)."""
+    address = email.strip().lower()
+    with limits.signing_in(address) if limits else nullcontext():
+        return authenticate(db, email=address, password=password)
+
+
+def authenticate(db: Database, *, email: str, password: str) -> str:
+    """The user id of a correct email (normalized) and password; 401 otherwise.
+
+    The argon2 check runs with no transaction open: on SQLite a write transaction holds the
+    one writer's turn, and sign-ins must not make every writer wait (docs/adr/0020)."""
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.email == email))
+    # An unknown email is checked against a dummy hash: it costs the same time.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise Unauthenticated("The email or the password is wrong.", code="invalid_credentials")
+    return user.id
+
+
+def create_user(session: Session, *, email: str, name: str, password_hash: str) -> User:
+    """Add a user inside the caller's transaction; 409 ``email_taken`` when the email is used.
+
+    The password is hashed by the caller, before its write transaction (argon2 is slow)."""
+    user = User(email=email, name=name, password_hash=password_hash)
     add_unique(session, user, email_taken())
     return user
 

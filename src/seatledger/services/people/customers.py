@@ -18,7 +18,8 @@ from seatledger.domain.errors import Invalid, not_found
 from seatledger.domain.permissions import Permission
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access, accounts, password_policy
-from seatledger.services.people.passwords import verify_password
+from seatledger.services.people.passwords import hash_password, verify_password
+from seatledger.services.rate_limiting import ClientLimits
 
 
 @dataclass(frozen=True)
@@ -42,34 +43,58 @@ def _view(customer: Customer, user: User) -> CustomerView:
     return CustomerView(id=customer.id, email=user.email, name=customer.name, user_id=user.id)
 
 
-def sign_up(db: Database, store_slug: str, *, email: str, name: str, password: str) -> CustomerView:
+def sign_up(
+    db: Database,
+    store_slug: str,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    limits: ClientLimits | None = None,
+) -> CustomerView:
     """Register a customer in a store.
 
     An address already registered elsewhere in the installation joins this store when the
     password matches that account (docs/adr/0004-one-login-many-stores.md); a new account's
-    password must pass the policy (rule 47), an existing one's is only checked to match.
+    password must pass the policy (rule 47), an existing one's is only checked to match. With
+    ``limits``, each sign-up that passes those checks counts against the address (rule 47).
+    The slow argon2 work happens between a read and the write, never inside it, so sign-ups
+    do not hold SQLite's one writer's turn (docs/adr/0020).
     """
     address = normalize_email(email)
     name = name.strip()
     if not name:
         raise Invalid("Tell us your name.", code="name_required")
-    with db.write() as session:
+    with db.read() as session:
         store = access.find_store(session, store_slug)
-        user = session.scalar(select(User).where(User.email == address))
-        if user is None:
-            password_policy.check_password_strength(
-                password, email=address, name=name, store_names=(store.name, store.slug)
-            )
-            user = accounts.create_user(session, email=address, name=name, password=password)
-        elif _customer_of(session, store.id, user.id) or not verify_password(
-            user.password_hash, password
-        ):
+        store_id, store_names = store.id, (store.name, store.slug)
+        existing = session.scalar(select(User).where(User.email == address))
+        if existing is not None and _customer_of(session, store_id, existing.id):
             raise accounts.email_taken()
-        customer = Customer(store_id=store.id, user_id=user.id, name=name)
+        known = (existing.id, existing.password_hash) if existing is not None else None
+    if known is None:
+        password_policy.check_password_strength(
+            password, email=address, name=name, store_names=store_names
+        )
+        password_hash = hash_password(password)
+    elif not verify_password(known[1], password):
+        raise accounts.email_taken()
+    if limits is not None:
+        limits.take_sign_up()
+    with db.write() as session:
+        if known is None:
+            user = accounts.create_user(
+                session, email=address, name=name, password_hash=password_hash
+            )
+        elif (found := session.get(User, known[0])) is None:
+            raise accounts.email_taken()  # the account went meanwhile (erased)
+        else:
+            user = found
+        customer = Customer(store_id=store_id, user_id=user.id, name=name)
         add_unique(session, customer, accounts.email_taken())
         audit.record(
             session,
-            store_id=store.id,
+            store_id=store_id,
             actor=Actor(user_id=user.id, customer_id=customer.id),
             action="customer.signed_up",
             entity="customer",

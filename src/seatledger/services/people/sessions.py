@@ -9,34 +9,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
-from seatledger.db.models import ApiToken, User
-from seatledger.domain.errors import Unauthenticated
+from seatledger.db.models import ApiToken
 from seatledger.domain.tokens import SESSION, hash_token, new_token
-from seatledger.services.people import access
-from seatledger.services.people.passwords import verify_password
+from seatledger.services.people import access, accounts
+from seatledger.services.rate_limiting import ClientLimits
 
 SESSION_TTL = timedelta(hours=12)
 
 
-def start_session(db: Database, *, email: str, password: str) -> str:
-    """A new session id for a correct email and password; 401 ``invalid_credentials``.
+def start_session(
+    db: Database, *, email: str, password: str, limits: ClientLimits | None = None
+) -> str:
+    """A new session id for a correct email and password; 401 ``invalid_credentials``, or
+    429 ``rate_limited`` with ``limits`` (rule 47).
 
     The password is verified (argon2, slow on purpose) between a read and a short write, so
     no write transaction, nor SQLite's writer turn, waits on it.
     """
-    with db.read() as session:
-        user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        raise Unauthenticated("The email or the password is wrong.", code="invalid_credentials")
+    user_id = accounts.signing_in(db, email=email, password=password, limits=limits)
     session_id = new_token()
     with db.write() as session:
         session.add(
             ApiToken(
-                user_id=user.id,
+                user_id=user_id,
                 token_hash=hash_token(session_id),
                 kind=SESSION,
                 expires_at=utcnow() + SESSION_TTL,

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from seatledger.dependencies import DatabaseDep
-from seatledger.domain.errors import Conflict, Invalid, Unauthenticated
+from seatledger.dependencies import ClientLimitsDep, DatabaseDep
+from seatledger.domain.errors import Conflict, Invalid, RateLimited, Unauthenticated
+from seatledger.error_codes import status_of
 from seatledger.services.people import accounts, customers
 from seatledger.web import session
 from seatledger.web.pages import StorePageDep, redirect, render, safe_next
@@ -37,6 +38,7 @@ def home(request: Request, database: DatabaseDep, viewer: ViewerDep, next: str =
 def _sign_in(
     request: Request,
     database: DatabaseDep,
+    limits: ClientLimitsDep,
     *,
     email: str,
     password: str,
@@ -45,29 +47,40 @@ def _sign_in(
     page: object = None,
 ) -> Response:
     try:
-        session.sign_in(request, database, email=email, password=password)
-    except Unauthenticated as refusal:
-        return render(
+        session.sign_in(request, database, email=email, password=password, limits=limits)
+    except (Unauthenticated, RateLimited) as refusal:
+        answer = render(
             request,
             "sign_in.html",
-            status_code=401,
+            status_code=status_of(refusal),
             page=page,
             error=refusal.message,
             email=email,
             next=next,
         )
+        return _with_retry_after(answer, refusal)
     return redirect(safe_next(next, default))
+
+
+def _with_retry_after(answer: Response, refusal: Exception) -> Response:
+    """A form refused for too many attempts says when to come back (rule 47)."""
+    if isinstance(refusal, RateLimited):
+        answer.headers["Retry-After"] = str(refusal.retry_after)
+    return answer
 
 
 @router.post("/sign-in")
 def sign_in(
     request: Request,
     database: DatabaseDep,
+    limits: ClientLimitsDep,
     email: EmailField,
     password: PasswordField,
     next: NextField = "",
 ) -> Response:
-    return _sign_in(request, database, email=email, password=password, next=next, default="/")
+    return _sign_in(
+        request, database, limits, email=email, password=password, next=next, default="/"
+    )
 
 
 @router.get("/stores/{store}/sign-in")
@@ -82,6 +95,7 @@ def store_sign_in(
     request: Request,
     page: StorePageDep,
     database: DatabaseDep,
+    limits: ClientLimitsDep,
     email: EmailField,
     password: PasswordField,
     next: NextField = "",
@@ -89,6 +103,7 @@ def store_sign_in(
     return _sign_in(
         request,
         database,
+        limits,
         email=email,
         password=password,
         next=next,
@@ -107,24 +122,28 @@ def sign_up(
     request: Request,
     page: StorePageDep,
     database: DatabaseDep,
+    limits: ClientLimitsDep,
     email: EmailField,
     name: Annotated[str, Form(max_length=200)],
     password: PasswordField,
     next: NextField = "",
 ) -> Response:
     try:
-        customers.sign_up(database, page.slug, email=email, name=name, password=password)
-    except (Conflict, Invalid) as refusal:
-        return render(
+        customers.sign_up(
+            database, page.slug, email=email, name=name, password=password, limits=limits
+        )
+    except (Conflict, Invalid, RateLimited) as refusal:
+        answer = render(
             request,
             "sign_up.html",
-            status_code=409 if isinstance(refusal, Conflict) else 422,
+            status_code=status_of(refusal),
             page=page,
             error=refusal.message,
             email=email,
             name=name,
             next=next,
         )
+        return _with_retry_after(answer, refusal)
     session.sign_in(request, database, email=email, password=password)
     session.flash(request, f"Welcome to {page.name}, {name.strip() or email}.")
     return redirect(safe_next(next, f"/stores/{page.slug}"))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import Response
 
-from seatledger.dependencies import DatabaseDep
+from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.domain.errors import Gone, Invalid, PermissionDenied, Unauthenticated
 from seatledger.error_codes import status_of
 from seatledger.services.assignment import enrollments, redemption
@@ -33,8 +33,9 @@ def _redeem_page(
     *,
     status_code: int = 200,
     error: str | None = None,
+    limits: ClientLimitsDep | None = None,
 ) -> Response:
-    preview = redemption.preview(database, token)
+    preview = redemption.preview(database, token, limits=limits)
     page = store_page(database, viewer, preview.store)
     return render(
         request,
@@ -49,8 +50,10 @@ def _redeem_page(
 
 
 @router.get("/redeem/{token}")
-def redeem_form(request: Request, database: DatabaseDep, viewer: ViewerDep, token: str) -> Response:
-    return _redeem_page(request, database, viewer, token)
+def redeem_form(
+    request: Request, database: DatabaseDep, viewer: ViewerDep, limits: ClientLimitsDep, token: str
+) -> Response:
+    return _redeem_page(request, database, viewer, token, limits=limits)
 
 
 @router.post("/redeem/{token}")
@@ -58,11 +61,14 @@ def redeem(
     request: Request,
     database: DatabaseDep,
     viewer: ViewerDep,
+    limits: ClientLimitsDep,
     token: str,
     course: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        enrollment = redemption.redeem(database, viewer, token, course_sku=course or None)
+        enrollment = redemption.redeem(
+            database, viewer, token, course_sku=course or None, limits=limits
+        )
     except (Gone, PermissionDenied, Invalid, Unauthenticated) as refusal:
         return _redeem_page(
             request, database, viewer, token, status_code=status_of(refusal), error=refusal.message
