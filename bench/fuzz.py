@@ -61,6 +61,9 @@ NOT_SHAPE = {
     "options_required",
     "seat_not_in_order",
     "invalid_rows",
+    # The document requires `seat_ids` or `order_id`; an order named with no open seats is
+    # refused with this code too, for its state.
+    "seats_required",
     "returns_disabled",
     "return_window_closed",
     "note_required",

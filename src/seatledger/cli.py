@@ -12,6 +12,7 @@ from rich.console import Console
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.demo import DemoSummary, load_demo
+from seatledger.domain import text
 from seatledger.domain.errors import DomainError
 
 app = typer.Typer(
@@ -20,6 +21,14 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(highlight=False)
+
+
+def _line(value: str | None) -> str | None:
+    """A text option obeys the rule on characters that every entry point applies."""
+    found = None if value is None else text.control_character(value)
+    if found is not None:
+        raise typer.BadParameter(f"no control characters such as {text.describe(found)}")
+    return value
 
 
 def _database(settings: Settings) -> Database:
@@ -56,7 +65,7 @@ def check_migrations() -> None:
 
 @app.command("create-owner")
 def create_owner(
-    email: Annotated[str, typer.Option(help="The owner's sign-in email.")],
+    email: Annotated[str, typer.Option(help="The owner's sign-in email.", callback=_line)],
     password: Annotated[
         str, typer.Option(help="At least 8 characters.", prompt=True, hide_input=True)
     ],
@@ -191,11 +200,14 @@ def bulk_assign(
             help="CSV with an 'email' column and an optional 'mode' (email or instant).",
         ),
     ],
-    store: Annotated[str, typer.Option(help="The store's slug.")],
-    acting_as: Annotated[str, typer.Option("--as", help="Email of the agent or admin doing this.")],
-    sku: Annotated[str, typer.Option(help="The product whose seats to assign.")],
+    store: Annotated[str, typer.Option(help="The store's slug.", callback=_line)],
+    acting_as: Annotated[
+        str, typer.Option("--as", help="Email of the agent or admin doing this.", callback=_line)
+    ],
+    sku: Annotated[str, typer.Option(help="The product whose seats to assign.", callback=_line)],
     group: Annotated[
-        str | None, typer.Option(help="Owner group of the seats (none: ungrouped).")
+        str | None,
+        typer.Option(help="Owner group of the seats (none: ungrouped).", callback=_line),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row; change nothing.")

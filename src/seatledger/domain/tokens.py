@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+# What a token looks like (new_token makes 43 of these characters); anything else is refused
+# before any lookup.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
 
 def new_token() -> str:
     """256 random bits, URL-safe (rule 15 asks for at least 128)."""

@@ -6,13 +6,20 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from seatledger.inputs import LINE, SKU
+
 T = TypeVar("T")
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Email = Annotated[str, Field(min_length=3, max_length=320)]
+# Ids this service gives out (seatledger.db.base.new_id): 32 lower-case hex digits.
+ID_PATTERN = r"^[0-9a-f]{32}$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=32, max_length=32)]
+Name = Annotated[str, Field(min_length=1, max_length=200), LINE]
+Email = Annotated[
+    str, Field(min_length=3, max_length=320, json_schema_extra={"format": "email"}), LINE
+]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
-Sku = Annotated[str, Field(min_length=1, max_length=64)]
+Sku = Annotated[str, Field(min_length=1, max_length=64), SKU]
 Outcome = Literal["expire", "drop", "destroy"]
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Gone, Invalid, PermissionDenied, Unauthenticated
 from seatledger.error_codes import status_of
+from seatledger.inputs import LINE
 from seatledger.services.assignment import enrollments, redemption
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, redirect, render, store_page
@@ -59,7 +60,7 @@ def redeem(
     database: DatabaseDep,
     viewer: ViewerDep,
     token: str,
-    course: Annotated[str, Form(max_length=100)] = "",
+    course: Annotated[str, Form(max_length=100), LINE] = "",
 ) -> Response:
     try:
         enrollment = redemption.redeem(database, viewer, token, course_sku=course or None)
