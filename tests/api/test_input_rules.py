@@ -270,3 +270,12 @@ def test_a_groups_agents_page_through(world: World) -> None:
     listed = [a["customer_id"] for a in first["items"] + rest["items"]]
     assert listed == [a.id for a in agents]
     assert rest["next_cursor"] is None
+
+
+def test_an_idempotency_key_with_a_control_character_is_refused(world: World, buyer: Any) -> None:
+    world.product("PY101")
+
+    response = world.checkout(buyer, None, key="retry\x01one")
+
+    assert (response.status_code, error_code(response)) == (422, "invalid_text")
+    assert _orders(world) == 0

@@ -8,6 +8,7 @@ from seatledger.api.deps import CallerDep, CursorQuery, IdPath, IdQuery, LimitQu
 from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.orders import OrderStatus, PaymentMethod
+from seatledger.inputs import LINE
 from seatledger.services.purchasing import checkout, orders, payments
 from seatledger.services.refunding import refunds
 
@@ -20,6 +21,7 @@ IdempotencyKey = Annotated[
         max_length=255,
         description="Retrying with the same key returns the same order instead of a new one.",
     ),
+    LINE,
 ]
 
 
