@@ -16,7 +16,15 @@ ID_PATTERN = r"^[0-9a-f]{32}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=32, max_length=32)]
 Name = Annotated[str, Field(min_length=1, max_length=200), LINE]
 Email = Annotated[
-    str, Field(min_length=3, max_length=320, json_schema_extra={"format": "email"}), LINE
+    str,
+    Field(
+        min_length=3,
+        max_length=320,
+        json_schema_extra={"format": "email"},
+        description="An address on a real domain: special-use ones (.test, .example, .local, "
+        ".localhost, .invalid...) are refused with invalid_email.",
+    ),
+    LINE,
 ]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Sku = Annotated[str, Field(min_length=1, max_length=64), SKU]
