@@ -13,6 +13,7 @@ from rich.console import Console
 from seatledger.config import Settings
 from seatledger.db.engine import Database
 from seatledger.demo import DemoSummary, load_demo
+from seatledger.domain import text
 from seatledger.domain.errors import DomainError
 from seatledger.services.assignment.bulk_assignment import MAX_ROWS
 
@@ -33,6 +34,14 @@ def _settings() -> Settings:
             reason = str(problem["msg"]).removeprefix("Value error, ")
             console.print(f"[red]configuration:[/] {reason}", soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+def _line(value: str | None) -> str | None:
+    """A text option obeys the rule on characters that every entry point applies."""
+    found = None if value is None else text.control_character(value)
+    if found is not None:
+        raise typer.BadParameter(f"no control characters such as {text.describe(found)}")
+    return value
 
 
 def _database(settings: Settings) -> Database:
@@ -69,7 +78,7 @@ def check_migrations() -> None:
 
 @app.command("create-owner")
 def create_owner(
-    email: Annotated[str, typer.Option(help="The owner's sign-in email.")],
+    email: Annotated[str, typer.Option(help="The owner's sign-in email.", callback=_line)],
     password: Annotated[
         str,
         typer.Option(
@@ -238,11 +247,14 @@ def bulk_assign(
             f"at most {MAX_ROWS:,} rows (a longer file is refused at row {MAX_ROWS + 1:,}).",
         ),
     ],
-    store: Annotated[str, typer.Option(help="The store's slug.")],
-    acting_as: Annotated[str, typer.Option("--as", help="Email of the agent or admin doing this.")],
-    sku: Annotated[str, typer.Option(help="The product whose seats to assign.")],
+    store: Annotated[str, typer.Option(help="The store's slug.", callback=_line)],
+    acting_as: Annotated[
+        str, typer.Option("--as", help="Email of the agent or admin doing this.", callback=_line)
+    ],
+    sku: Annotated[str, typer.Option(help="The product whose seats to assign.", callback=_line)],
     group: Annotated[
-        str | None, typer.Option(help="Owner group of the seats (none: ungrouped).")
+        str | None,
+        typer.Option(help="Owner group of the seats (none: ungrouped).", callback=_line),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row; change nothing.")

@@ -89,4 +89,12 @@ def _unreadable_or_invalid(error: RequestValidationError) -> Refusal:
     message = f"{first['field']}: {first['message']}"
     if len(fields) > 1:
         message += f" (and {len(fields) - 1} more problem{'s' if len(fields) > 2 else ''})"
-    return Refusal.with_code("validation_error", message, fields=fields)
+    return Refusal.with_code(_code_of(problems[0] if problems else {}), message, fields=fields)
+
+
+def _code_of(problem: Mapping[str, Any]) -> str:
+    """A rule of our own that a schema type checks (``seatledger.inputs.Rule``) names its code
+    as the problem's type (``invalid_text``, ``invalid_cursor``...); the framework's own types
+    (``string_too_long``...) are all ``validation_error``."""
+    kind = str(problem.get("type", ""))
+    return kind if kind in ERROR_CODES else "validation_error"

@@ -36,7 +36,9 @@ def capacity(world: World, who: Person, group_id: str) -> dict[str, int]:
 
 
 def enrollments(world: World, who: Person) -> list[dict[str, Any]]:
-    return list(world.ok(world.client.get(world.url("/me/enrollments"), headers=who.headers)))
+    return list(
+        world.ok(world.client.get(world.url("/me/enrollments"), headers=who.headers))["items"]
+    )
 
 
 # --- instant assignment -----------------------------------------------------------------------

@@ -225,7 +225,7 @@ def test_only_store_managers_may_set_a_customers_admin_permissions(scene, caller
     response = scene.call(caller, "PUT", f"/admins/{scene.subject.id}", body)
     if scene.refused(response, expected):
         return
-    grants = {a["customer_id"]: a["permissions"] for a in scene.read("/admins")}
+    grants = {a["customer_id"]: a["permissions"] for a in scene.read("/admins")["items"]}
     assert grants[scene.subject.id] == ["audit.view"]
 
 
@@ -244,7 +244,7 @@ def test_only_store_managers_may_list_the_admins(scene, caller, expected) -> Non
     stored: dict[str, list[str]] = {}
     for customer_id, permission in snapshot(scene.world)["admins"]:
         stored.setdefault(customer_id, []).append(permission)
-    assert {a["customer_id"]: a["permissions"] for a in response.json()} == stored
+    assert {a["customer_id"]: a["permissions"] for a in response.json()["items"]} == stored
     if caller != "owner":
         assert stored[scene.person(caller).id] == ["store.manage"]
 
@@ -308,7 +308,8 @@ def test_granting_the_agent_role_needs_groups_manage(scene, caller, expected) ->
     response = scene.call(caller, "PUT", f"/groups/{scene.team}/agents/{scene.subject.id}")
     if scene.refused(response, expected):
         return
-    agents = {a["customer_id"]: a["via"] for a in scene.read(f"/groups/{scene.team}/agents")}
+    listed = scene.read(f"/groups/{scene.team}/agents")["items"]
+    agents = {a["customer_id"]: a["via"] for a in listed}
     assert agents == {scene.agent.id: scene.north, scene.subject.id: scene.team}
 
 
@@ -317,8 +318,8 @@ def test_revoking_the_agent_role_needs_groups_manage(scene, caller, expected) ->
     response = scene.call(caller, "DELETE", f"/groups/{scene.north}/agents/{scene.agent.id}")
     if scene.refused(response, expected):
         return
-    assert scene.read(f"/groups/{scene.north}/agents") == []
-    assert scene.read(f"/groups/{scene.team}/agents") == []
+    assert scene.read(f"/groups/{scene.north}/agents")["items"] == []
+    assert scene.read(f"/groups/{scene.team}/agents")["items"] == []
 
 
 @callers(
@@ -333,7 +334,7 @@ def test_listing_a_groups_agents_needs_groups_view_even_for_its_agents(scene, ca
     response = scene.call(caller, "GET", f"/groups/{scene.team}/agents")
     if scene.refused(response, expected):
         return
-    agents = [(a["customer_id"], a["via"]) for a in response.json()]
+    agents = [(a["customer_id"], a["via"]) for a in response.json()["items"]]
     assert agents == [(scene.agent.id, scene.north)]
 
 
@@ -345,7 +346,7 @@ def test_a_customers_managed_groups_are_shown_to_themself_and_to_viewers(scene, 
     response = scene.call(caller, "GET", f"/customers/{scene.agent.id}/purchasing-groups")
     if scene.refused(response, expected):
         return
-    managed = {(g["id"], g["via"]) for g in response.json()}
+    managed = {(g["id"], g["via"]) for g in response.json()["items"]}
     assert managed == {(scene.north, scene.north), (scene.team, scene.north)}
 
 

@@ -10,7 +10,8 @@ def test_products_have_exact_decimal_prices_in_the_store_currency(world: World) 
 
     assert (product["price"], product["currency"], product["kind"]) == ("149.50", "USD", "fixed")
     listed = world.client.get(world.url("/products")).json()
-    assert [p["sku"] for p in listed] == ["PY101"]
+    assert [p["sku"] for p in listed["items"]] == ["PY101"]
+    assert listed["next_cursor"] is None
 
 
 def test_open_ended_product_lists_its_fixed_options(world: World) -> None:
@@ -26,7 +27,12 @@ def test_open_ended_product_lists_its_fixed_options(world: World) -> None:
     ("body", "code"),
     [
         ({"price": "1.234"}, "invalid_price"),
-        ({"price": "-1.00"}, "validation_error"),
+        ({"price": "-1.00"}, "invalid_price"),
+        ({"price": "١٢٣.٤٥"}, "invalid_price"),  # digits, but not ASCII ones
+        ({"price": "1e3"}, "invalid_price"),
+        ({"price": "1000000000000.00"}, "amount_too_large"),
+        ({"name": "nul\x00byte"}, "invalid_text"),
+        ({"name": "two\nlines"}, "invalid_text"),
         ({"price": 149.0}, "validation_error"),
         ({"kind": "open_ended"}, "options_required"),
         ({"kind": "open_ended", "option_skus": ["NOPE"]}, "unknown_option"),
@@ -67,4 +73,4 @@ def test_only_store_managers_add_products(world: World) -> None:
     )
 
     assert (response.status_code, error_code(response)) == (403, "permission_denied")
-    assert world.client.get(world.url("/products")).json() == []
+    assert world.client.get(world.url("/products")).json() == {"items": [], "next_cursor": None}

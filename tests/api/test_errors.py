@@ -84,14 +84,15 @@ def test_openapi_documents_every_endpoint(world: World) -> None:
         assert {"401", "404", "422"} <= set(responses), (method, path)
 
 
-def test_text_the_database_cannot_store_is_a_422_not_a_500(world: World) -> None:
-    body = {"name": "nul\x00byte"}
+def test_text_with_a_nul_character_is_refused_alike_on_both_databases(world: World) -> None:
+    before = world.audit_count()
 
-    response = world.client.post(world.url("/groups"), json=body, headers=world.owner.headers)
+    response = world.client.post(
+        world.url("/groups"), json={"name": "nul\x00byte"}, headers=world.owner.headers
+    )
     lookup = world.client.get("/api/v1/stores/ac%00me", headers=world.owner.headers)
 
-    if world.database.is_sqlite:  # SQLite stores a NUL character; PostgreSQL refuses it
-        assert (response.status_code, lookup.status_code) == (201, 404)
-    else:
-        assert (response.status_code, error_code(response)) == (422, "invalid_value")
-        assert (lookup.status_code, error_code(lookup)) == (422, "invalid_value")
+    assert (response.status_code, error_code(response)) == (422, "invalid_text")
+    assert response.json()["error"]["fields"][0]["field"] == "name"
+    assert (lookup.status_code, error_code(lookup)) == (422, "invalid_slug")
+    assert world.audit_count() == before

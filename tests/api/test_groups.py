@@ -32,7 +32,7 @@ def test_unknown_parent_is_refused(world: World) -> None:
 
     response = world.client.post(
         world.url("/groups"),
-        json={"name": "Orphan", "parent_id": "nope"},
+        json={"name": "Orphan", "parent_id": "0" * 32},
         headers=world.owner.headers,
     )
 
@@ -176,12 +176,13 @@ def test_agent_of_another_group_gets_404_for_a_group_they_cannot_see(world: Worl
     agent = world.customer(agent_of=(mine["id"],))
 
     response = world.client.get(world.url(f"/groups/{theirs['id']}"), headers=agent.headers)
-    missing = world.client.get(world.url("/groups/does-not-exist"), headers=agent.headers)
+    unknown = "0" * 32
+    missing = world.client.get(world.url(f"/groups/{unknown}"), headers=agent.headers)
 
     assert (response.status_code, error_code(response)) == (404, "purchasing_group_not_found")
     assert response.json()["error"]["message"].replace(theirs["id"], "X") == missing.json()[
         "error"
-    ]["message"].replace("does-not-exist", "X")
+    ]["message"].replace(unknown, "X")
 
 
 def test_grant_is_idempotent_and_revoke_removes_reach(world: World) -> None:
@@ -229,9 +230,10 @@ def test_agents_list_includes_inherited_agents_with_via(world: World) -> None:
         world.url(f"/groups/{sub['id']}/agents"), headers=world.owner.headers
     ).json()
 
-    assert [(a["email"], a["via"]) for a in agents] == [
-        (direct.email, sub["id"]),
+    assert agents["next_cursor"] is None
+    assert [(a["email"], a["via"]) for a in agents["items"]] == [  # by customer id
         (inherited.email, top["id"]),
+        (direct.email, sub["id"]),
     ]
 
 
@@ -264,7 +266,8 @@ def test_customer_purchasing_groups_lists_every_managed_group_with_via(world: Wo
         world.url(f"/customers/{agent.id}/purchasing-groups"), headers=world.owner.headers
     ).json()
 
-    assert {g["id"]: g["via"] for g in managed} == {
+    assert managed["next_cursor"] is None
+    assert {g["id"]: g["via"] for g in managed["items"]} == {
         acme["id"]: acme["id"],
         engineering["id"]: engineering["id"],
         platform["id"]: engineering["id"],

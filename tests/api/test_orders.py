@@ -49,7 +49,7 @@ def test_buying_for_a_group_the_buyer_is_not_agent_of_is_refused(world: World, s
     before = world.audit_count()
 
     response = world.checkout(shop["agent"], other["id"])
-    missing = world.checkout(shop["agent"], "no-such-group")
+    missing = world.checkout(shop["agent"], "0" * 32)  # no such group
 
     assert (response.status_code, error_code(response)) == (403, "not_agent_of_group")
     assert response.json() == missing.json()

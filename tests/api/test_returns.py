@@ -73,7 +73,7 @@ def test_approve_as_refund_pays_back_and_ends_the_enrollment(world: World, shop:
     enrollments = world.client.get(
         world.url("/me/enrollments"), headers=shop["learner"].headers
     ).json()
-    assert [e["status"] for e in enrollments] == ["dropped"]
+    assert [e["status"] for e in enrollments["items"]] == ["dropped"]
     assert "return_decided" in [m.template for m in world.mails_to("agent@example.com")]
 
 
@@ -102,7 +102,9 @@ def test_deny_restores_each_seat_and_the_requester_reads_the_note(world: World, 
     assert statuses(world, shop) == ["assigned", "available", "available"]
     assert (twice.status_code, error_code(twice)) == (409, "request_decided")
     mine = world.client.get(world.url("/return-requests"), headers=shop["agent"].headers).json()
-    assert [(r["status"], r["note"]) for r in mine] == [("denied", "Past the training date.")]
+    assert [(r["status"], r["note"]) for r in mine["items"]] == [
+        ("denied", "Past the training date.")
+    ]
 
 
 def test_returns_disabled_and_window_closed_are_refused(world: World, shop: dict) -> None:

@@ -70,11 +70,14 @@ def test_the_list_pages_and_leaves_out_expired_tokens(world: World) -> None:
     assert rest["next_cursor"] is None
 
 
+MISSING = "0" * 32  # shaped like an id, but no token has it
+
+
 def test_the_token_calls_need_a_token(world: World) -> None:
     answers = [
         world.client.get(TOKENS),
         world.client.delete(TOKENS),
-        world.client.delete(f"{TOKENS}/whatever"),
+        world.client.delete(f"{TOKENS}/{MISSING}"),
     ]
 
     assert [a.status_code for a in answers] == [401, 401, 401]
@@ -111,13 +114,13 @@ def test_someone_elses_token_is_not_found_and_stays_alive(world: World) -> None:
 
     answers = [
         world.client.delete(f"{TOKENS}/{theirs['id']}", headers=person.headers),
-        world.client.delete(f"{TOKENS}/no-such-token", headers=person.headers),
+        world.client.delete(f"{TOKENS}/{MISSING}", headers=person.headers),
     ]
 
     assert [a.status_code for a in answers] == [404, 404]
     assert {error_code(a) for a in answers} == {"token_not_found"}
     assert (
-        answers[0].json()["error"]["message"].replace(theirs["id"], "no-such-token")
+        answers[0].json()["error"]["message"].replace(theirs["id"], MISSING)
         == (answers[1].json()["error"]["message"])
     )
     assert token_rows(world) == before

@@ -201,7 +201,9 @@ class AssignmentMachine(RuleBasedStateMachine):
 
     @rule(which=pick, approve=st.booleans(), outcome=st.sampled_from(list(UnassignOutcome)))
     def decide_return(self, which: int, approve: bool, outcome: UnassignOutcome) -> None:
-        pending = returns.list_requests(self.database, self.owner, self.slug, status="pending")
+        pending = returns.list_requests(
+            self.database, self.owner, self.slug, status="pending", limit=500
+        ).items
         if pending:
             request = pending[which % len(pending)]
             returns.decide(

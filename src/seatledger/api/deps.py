@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPBearer
 
-from seatledger.db.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from seatledger.api.schemas.common import ID_PATTERN
+from seatledger.db.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Unauthenticated
+from seatledger.domain.tokens import TOKEN_PATTERN
+from seatledger.inputs import LINE, SKU, SLUG, Rule
 from seatledger.services.people import access
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /api/v1/auth/token.")
@@ -43,7 +46,20 @@ async def get_caller(credential: CredentialDep) -> str | None:
 
 CallerDep = Annotated[str | None, Depends(get_caller)]
 LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
+Cursor = Annotated[str, Rule(CURSOR_PATTERN, decode_cursor)]
 CursorQuery = Annotated[
-    str | None, Query(max_length=200, description="next_cursor of the previous page.")
+    Cursor | None, Query(max_length=64, description="next_cursor of the previous page.")
 ]
 DEFAULT_PAGE_SIZE = DEFAULT_LIMIT
+
+# Path parameters: a value of the wrong shape names nothing and is refused before any lookup.
+StorePath = Annotated[str, Path(description="The store's slug."), SLUG]
+IdPath = Annotated[str, Path(pattern=ID_PATTERN, min_length=32, max_length=32)]
+TokenPath = Annotated[
+    str, Path(pattern=TOKEN_PATTERN, description="The token of a redemption link.")
+]
+
+# Query filters: an id, an email address, a SKU.
+IdQuery = Annotated[str | None, Query(pattern=ID_PATTERN, min_length=32, max_length=32)]
+EmailQuery = Annotated[str | None, Query(min_length=1, max_length=320), LINE]
+SkuQuery = Annotated[str | None, Query(min_length=1, max_length=64), SKU]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,8 +144,37 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "before_cursor_execute")
+    def refuse_what_postgresql_refuses(
+        _connection: Any,
+        _cursor: Any,
+        _statement: str,
+        parameters: Any,
+        _context: Any,
+        executemany: bool,
+    ) -> None:
+        _refuse_unstorable(parameters if executemany else [parameters])
+
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
         if begin is not None:  # None: statements run on their own (Database.read_once)
             connection.exec_driver_sql(begin)
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+def _refuse_unstorable(rows: Any) -> None:
+    """On SQLite, refuse the values PostgreSQL refuses, as PostgreSQL does (a DataError, which
+    becomes the 422 ``invalid_value``): text holding a NUL character, and integers beyond 64
+    bits (SQLite's driver raises an OverflowError there, which would be a 500). The inputs
+    refuse both long before (docs/adr/0022); this keeps the two databases alike whatever
+    path a value takes."""
+    for row in rows:
+        for value in row.values() if isinstance(row, dict) else row or ():
+            if isinstance(value, str):
+                if "\x00" in value:
+                    raise sqlite3.DataError("Text cannot contain NUL (0x00) characters.")
+            elif isinstance(value, int) and value not in INT64:
+                raise sqlite3.DataError("An integer is out of the 64-bit range.")

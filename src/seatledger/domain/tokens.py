@@ -17,6 +17,10 @@ TOKEN_KINDS = (API_TOKEN, SESSION)
 # token from a busy one, without a write on every request.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
+# What a token looks like (new_token makes 43 of these characters); anything else is refused
+# before any lookup.
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+
 
 def new_token() -> str:
     """256 random bits, URL-safe (rule 15 asks for at least 128)."""

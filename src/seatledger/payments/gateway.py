@@ -5,6 +5,7 @@ A real gateway implements ``PaymentGateway`` and is added to ``GATEWAYS``.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -70,6 +71,18 @@ class InvoiceGateway:
         return RefundResult(reference=None, external_action_required=True)
 
 
+# A card number as the test gateway takes it: 16 ASCII digits, spaces anywhere.
+CARD_NUMBER_PATTERN = r"^ *(?:[0-9] *){16}$"
+_CARD_NUMBER = re.compile(CARD_NUMBER_PATTERN)
+
+
+def card_digits(card_number: str) -> str:
+    """The 16 digits of a test card number; 422 ``invalid_card_number`` otherwise."""
+    if not _CARD_NUMBER.fullmatch(card_number):
+        raise Invalid("A test card number has 16 digits.", code="invalid_card_number")
+    return card_number.replace(" ", "")
+
+
 @dataclass
 class TestCardGateway:
     """The built-in test gateway: any 16-digit number passes except the declining one."""
@@ -81,9 +94,7 @@ class TestCardGateway:
     def start(
         self, *, amount_minor: int, currency: str, card_number: str | None, capture: bool
     ) -> PaymentResult:
-        number = (card_number or "").replace(" ", "")
-        if len(number) != 16 or not number.isdigit():
-            raise Invalid("A test card number has 16 digits.", code="invalid_card_number")
+        number = card_digits(card_number or "")
         if number == DECLINING_TEST_CARD:
             raise PaymentFailed(
                 "The card was declined; no payment was taken.", code="payment_declined"

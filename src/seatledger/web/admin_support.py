@@ -10,16 +10,17 @@ from fastapi import Form, Query
 
 from seatledger.db.engine import Database
 from seatledger.domain.errors import Invalid
+from seatledger.inputs import LINE
 from seatledger.queries import group_reports
 from seatledger.queries.group_reports import GroupNode
 from seatledger.web.pages import StorePage
 
 PAGE_SIZE = 25
-IdQuery = Annotated[str | None, Query(max_length=64)]
-CursorQuery = Annotated[str | None, Query(max_length=200)]
-NameField = Annotated[str, Form(max_length=200)]
-IdField = Annotated[str, Form(max_length=64)]
-BackField = Annotated[str, Form(max_length=2000)]
+IdQuery = Annotated[str | None, Query(max_length=64), LINE]
+CursorQuery = Annotated[str | None, Query(max_length=200), LINE]
+NameField = Annotated[str, Form(max_length=200), LINE]
+IdField = Annotated[str, Form(max_length=64), LINE]
+BackField = Annotated[str, Form(max_length=2000)]  # a page to go back to; never stored
 
 
 def console_url(page: StorePage, path: str = "") -> str:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import ValidationError
 
 from seatledger.domain.store_settings import StoreSettings, StoreSettingsPatch
+from seatledger.inputs import parse_whole_number
 
 LABELS = {
     "allow_groupless_checkout": "Allow checkout without a purchasing group",
@@ -125,7 +126,7 @@ def parse(form: Mapping[str, str]) -> tuple[StoreSettingsPatch | None, dict[str,
                     problems[field.key] = "Enter a whole number."
                 continue  # optional and empty: left as it is
             try:
-                values[field.key] = int(raw)
+                values[field.key] = parse_whole_number(raw)
             except ValueError:
                 problems[field.key] = f"'{raw}' is not a whole number."
         else:

@@ -143,7 +143,7 @@ def test_a_denial_needs_a_note_and_the_requester_reads_it(page, live_store: Live
     mine = returns.list_requests(
         live_store.database, user_id(live_store, AGENT_EMAIL), live_store.slug, status="denied"
     )
-    denied = next(r for r in mine if r.id == request.id)
+    denied = next(r for r in mine.items if r.id == request.id)
     assert denied.note == "The course already started for this seat."
     assert denied.decision == "deny"
     mail_with_subject(live_store, AGENT_EMAIL, "Your return request was declined")

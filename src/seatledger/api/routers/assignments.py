@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from seatledger.api.deps import CallerDep
+from seatledger.api.deps import CallerDep, IdPath, StorePath
 from seatledger.api.schemas import (
     BulkAssign,
     BulkAssignPublic,
@@ -26,7 +26,11 @@ def _seat(view: object) -> SeatPublic:
 
 @router.post("/bulk-assign", response_model=BulkAssignPublic)
 def bulk_assign(
-    store: str, body: BulkAssign, database: DatabaseDep, caller: CallerDep, settings: SettingsDep
+    store: StorePath,
+    body: BulkAssign,
+    database: DatabaseDep,
+    caller: CallerDep,
+    settings: SettingsDep,
 ) -> JSONResponse:
     """Assign many learners at once: all rows or none; ``dry_run`` reports each row's problem."""
     result = bulk_assignment.bulk_assign(
@@ -49,7 +53,7 @@ def bulk_assign(
 
 @router.post("/{seat_id}/assign", response_model=SeatPublic)
 def assign_seat(
-    store: str, seat_id: str, body: SeatAssign, database: DatabaseDep, caller: CallerDep
+    store: StorePath, seat_id: IdPath, body: SeatAssign, database: DatabaseDep, caller: CallerDep
 ) -> Response:
     """Give an available seat to an existing customer at once."""
     view = assignments.assign_seat(
@@ -68,8 +72,8 @@ def assign_seat(
 
 @router.post("/{seat_id}/redemption-link", response_model=SeatPublic)
 def email_redemption_link(
-    store: str,
-    seat_id: str,
+    store: StorePath,
+    seat_id: IdPath,
     body: SeatLinkCreate,
     database: DatabaseDep,
     caller: CallerDep,
@@ -93,7 +97,11 @@ def email_redemption_link(
 
 @router.post("/{seat_id}/redemption-link/resend", response_model=SeatPublic)
 def resend_redemption_link(
-    store: str, seat_id: str, database: DatabaseDep, caller: CallerDep, settings: SettingsDep
+    store: StorePath,
+    seat_id: IdPath,
+    database: DatabaseDep,
+    caller: CallerDep,
+    settings: SettingsDep,
 ) -> SeatPublic:
     """Send the link again with a fresh token; the old link stops working."""
     return _seat(
@@ -105,7 +113,7 @@ def resend_redemption_link(
 
 @router.delete("/{seat_id}/redemption-link", response_model=SeatPublic)
 def cancel_redemption_link(
-    store: str, seat_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, seat_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> SeatPublic:
     """Cancel the link; the seat is available again."""
     return _seat(assignments.cancel_redemption_link(database, caller, store, seat_id))
@@ -113,7 +121,7 @@ def cancel_redemption_link(
 
 @router.post("/{seat_id}/unassign", response_model=SeatPublic)
 def unassign_seat(
-    store: str, seat_id: str, body: SeatUnassign, database: DatabaseDep, caller: CallerDep
+    store: StorePath, seat_id: IdPath, body: SeatUnassign, database: DatabaseDep, caller: CallerDep
 ) -> SeatPublic:
     """Take an assigned seat back; the enrollment is expired, dropped or destroyed."""
     return _seat(
@@ -130,8 +138,8 @@ def unassign_seat(
 
 @router.post("/{seat_id}/transfer", response_model=SeatPublic)
 def transfer_seat(
-    store: str,
-    seat_id: str,
+    store: StorePath,
+    seat_id: IdPath,
     body: SeatTransfer,
     database: DatabaseDep,
     caller: CallerDep,

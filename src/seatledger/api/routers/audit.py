@@ -4,27 +4,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, EmailQuery, IdQuery, LimitQuery, StorePath
 from seatledger.api.schemas import AuditEventPublic, Page
 from seatledger.dependencies import DatabaseDep
-from seatledger.inputs import parse_since
+from seatledger.inputs import SINCE, parse_since
 from seatledger.services.audit_trail import audit
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["audit"])
 
-IdFilter = Annotated[str | None, Query(max_length=64)]
-
 
 @router.get("/audit", response_model=Page[AuditEventPublic])
 def list_audit_events(
-    store: str,
+    store: StorePath,
     database: DatabaseDep,
     caller: CallerDep,
-    seat_id: IdFilter = None,
-    order_id: IdFilter = None,
-    group_id: IdFilter = None,
-    learner_email: Annotated[str | None, Query(max_length=320)] = None,
-    actor_id: IdFilter = None,
+    seat_id: IdQuery = None,
+    order_id: IdQuery = None,
+    group_id: IdQuery = None,
+    learner_email: EmailQuery = None,
+    actor_id: IdQuery = None,
     since: Annotated[
         str | None,
         Query(
@@ -32,6 +30,7 @@ def list_audit_events(
             description="ISO 8601 date or date-time; without an offset it is read as UTC.",
             examples=["2026-11-27T09:00:00Z"],
         ),
+        SINCE,
     ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,

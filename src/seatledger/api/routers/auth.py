@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Response
 
-from seatledger.api.deps import CredentialDep, CursorQuery, LimitQuery
+from seatledger.api.deps import CredentialDep, CursorQuery, IdPath, LimitQuery
 from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     Page,
@@ -52,7 +52,7 @@ def list_tokens(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: str, database: DatabaseDep, credential: CredentialDep) -> Response:
+def revoke_token(token_id: IdPath, database: DatabaseDep, credential: CredentialDep) -> Response:
     """Revoke one of the caller's own tokens or sessions; anyone else's is not found."""
     tokens.revoke_token(database, credential, token_id)
     return Response(status_code=204)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep
+from seatledger.api.deps import CallerDep, IdPath, StorePath
 from seatledger.api.schemas.erasure import CustomerErased
 from seatledger.dependencies import DatabaseDep, SettingsDep
 from seatledger.services.people import erasure
@@ -16,7 +16,11 @@ router = APIRouter(prefix="/api/v1/stores", tags=["stores"])
 
 @router.post("/{store}/customers/{customer_id}/erase", response_model=CustomerErased)
 def erase_customer(
-    store: str, customer_id: str, database: DatabaseDep, settings: SettingsDep, caller: CallerDep
+    store: StorePath,
+    customer_id: IdPath,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    caller: CallerDep,
 ) -> CustomerErased:
     """Replace the customer's address and name by a pseudonym everywhere in the store, cancel
     their links, end their courses, revoke their tokens (``store.manage``)."""

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header
 
-from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, IdPath, IdQuery, LimitQuery, StorePath
 from seatledger.api.schemas import OrderCreate, OrderPublic, Page, RefundCreate, RefundPublic
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.orders import OrderStatus, PaymentMethod
+from seatledger.inputs import LINE
 from seatledger.services.purchasing import checkout, orders, payments
 from seatledger.services.refunding import refunds
 
@@ -20,6 +21,7 @@ IdempotencyKey = Annotated[
         max_length=255,
         description="Retrying with the same key returns the same order instead of a new one.",
     ),
+    LINE,
 ]
 
 
@@ -30,7 +32,7 @@ IdempotencyKey = Annotated[
     responses={402: {"description": "The card was declined (payment_declined)."}},
 )
 def place_order(
-    store: str,
+    store: StorePath,
     body: OrderCreate,
     database: DatabaseDep,
     caller: CallerDep,
@@ -53,11 +55,11 @@ def place_order(
 
 @router.get("", response_model=Page[OrderPublic])
 def list_orders(
-    store: str,
+    store: StorePath,
     database: DatabaseDep,
     caller: CallerDep,
     status: OrderStatus | None = None,
-    purchasing_group_id: Annotated[str | None, Query(max_length=64)] = None,
+    purchasing_group_id: IdQuery = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[OrderPublic]:
@@ -77,27 +79,31 @@ def list_orders(
 
 
 @router.get("/{order_id}", response_model=OrderPublic)
-def get_order(store: str, order_id: str, database: DatabaseDep, caller: CallerDep) -> OrderPublic:
+def get_order(
+    store: StorePath, order_id: IdPath, database: DatabaseDep, caller: CallerDep
+) -> OrderPublic:
     return OrderPublic.model_validate(orders.get_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/capture", response_model=OrderPublic)
 def capture_order(
-    store: str, order_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, order_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> OrderPublic:
     """Capture an authorized card or mark an invoice paid (``orders.manage``): the seats appear."""
     return OrderPublic.model_validate(payments.capture_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/void", response_model=OrderPublic)
-def void_order(store: str, order_id: str, database: DatabaseDep, caller: CallerDep) -> OrderPublic:
+def void_order(
+    store: StorePath, order_id: IdPath, database: DatabaseDep, caller: CallerDep
+) -> OrderPublic:
     """Release an authorized card payment (``orders.manage``)."""
     return OrderPublic.model_validate(payments.void_order(database, caller, store, order_id))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderPublic)
 def cancel_order(
-    store: str, order_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, order_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> OrderPublic:
     """Cancel an unpaid order (``orders.manage``, or the buyer)."""
     return OrderPublic.model_validate(payments.cancel_order(database, caller, store, order_id))
@@ -105,7 +111,7 @@ def cancel_order(
 
 @router.post("/{order_id}/refunds", status_code=201, response_model=RefundPublic)
 def refund_seats(
-    store: str, order_id: str, body: RefundCreate, database: DatabaseDep, caller: CallerDep
+    store: StorePath, order_id: IdPath, body: RefundCreate, database: DatabaseDep, caller: CallerDep
 ) -> RefundPublic:
     """Refund available seats of a paid order (``refunds.manage``); they leave the pool."""
     view = refunds.refund_seats(

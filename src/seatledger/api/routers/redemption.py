@@ -4,14 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from seatledger.api.deps import CallerDep
+from seatledger.api.deps import CallerDep, CursorQuery, IdPath, LimitQuery, StorePath, TokenPath
 from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     EnrollmentProgress,
     EnrollmentPublic,
+    Page,
     Redeem,
     RedemptionPreviewPublic,
 )
+from seatledger.db.pagination import page_of
 from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.domain.enrollments import EnrollmentStatus
 from seatledger.services.assignment import enrollments, redemption
@@ -26,7 +28,7 @@ GONE: dict[int | str, dict[str, Any]] = {
 
 @router.get("/api/v1/redeem/{token}", response_model=RedemptionPreviewPublic, responses=GONE)
 def preview_link(
-    token: str, database: DatabaseDep, limits: ClientLimitsDep
+    token: TokenPath, database: DatabaseDep, limits: ClientLimitsDep
 ) -> RedemptionPreviewPublic:
     """What a redemption link offers; the address it was sent to is shown masked."""
     return RedemptionPreviewPublic.model_validate(
@@ -38,7 +40,11 @@ def preview_link(
     "/api/v1/redeem/{token}", status_code=201, response_model=EnrollmentPublic, responses=GONE
 )
 def redeem_link(
-    token: str, body: Redeem, database: DatabaseDep, caller: CallerDep, limits: ClientLimitsDep
+    token: TokenPath,
+    body: Redeem,
+    database: DatabaseDep,
+    caller: CallerDep,
+    limits: ClientLimitsDep,
 ) -> EnrollmentPublic:
     """Redeem the link as the signed-in person it was sent to: the seat becomes an enrollment."""
     return EnrollmentPublic.model_validate(
@@ -46,20 +52,29 @@ def redeem_link(
     )
 
 
-@router.get("/api/v1/stores/{store}/me/enrollments", response_model=list[EnrollmentPublic])
-def my_enrollments(store: str, database: DatabaseDep, caller: CallerDep) -> list[EnrollmentPublic]:
-    return [
-        EnrollmentPublic.model_validate(e)
-        for e in enrollments.my_enrollments(database, caller, store)
-    ]
+@router.get("/api/v1/stores/{store}/me/enrollments", response_model=Page[EnrollmentPublic])
+def my_enrollments(
+    store: StorePath,
+    database: DatabaseDep,
+    caller: CallerDep,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[EnrollmentPublic]:
+    """The caller's own enrollments, oldest first."""
+    mine = enrollments.my_enrollments(database, caller, store)
+    page = page_of(mine, limit=limit, cursor=cursor)
+    return Page[EnrollmentPublic](
+        items=[EnrollmentPublic.model_validate(e) for e in page.items],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.post(
     "/api/v1/stores/{store}/enrollments/{enrollment_id}/progress", response_model=EnrollmentPublic
 )
 def record_progress(
-    store: str,
-    enrollment_id: str,
+    store: StorePath,
+    enrollment_id: IdPath,
     body: EnrollmentProgress,
     database: DatabaseDep,
     caller: CallerDep,

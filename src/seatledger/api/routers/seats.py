@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.deps import (
+    CallerDep,
+    CursorQuery,
+    EmailQuery,
+    IdPath,
+    IdQuery,
+    LimitQuery,
+    SkuQuery,
+    StorePath,
+)
 from seatledger.api.schemas import CapacityPublic, Page, SeatOwnerGroupUpdate, SeatPublic
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.seats import SeatStatus
@@ -14,20 +21,18 @@ from seatledger.services.seating import seats
 
 router = APIRouter(prefix="/api/v1/stores/{store}", tags=["seats"])
 
-IdFilter = Annotated[str | None, Query(max_length=64)]
-
 
 @router.get("/seats", response_model=Page[SeatPublic])
 def list_seats(
-    store: str,
+    store: StorePath,
     database: DatabaseDep,
     caller: CallerDep,
-    owner_group_id: IdFilter = None,
+    owner_group_id: IdQuery = None,
     status: SeatStatus | None = None,
-    order_id: IdFilter = None,
-    sku: Annotated[str | None, Query(max_length=64)] = None,
+    order_id: IdQuery = None,
+    sku: SkuQuery = None,
     ungrouped: bool = False,
-    learner_email: Annotated[str | None, Query(max_length=320)] = None,
+    learner_email: EmailQuery = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[SeatPublic]:
@@ -51,13 +56,19 @@ def list_seats(
 
 
 @router.get("/seats/{seat_id}", response_model=SeatPublic)
-def get_seat(store: str, seat_id: str, database: DatabaseDep, caller: CallerDep) -> SeatPublic:
+def get_seat(
+    store: StorePath, seat_id: IdPath, database: DatabaseDep, caller: CallerDep
+) -> SeatPublic:
     return SeatPublic.model_validate(seats.get_seat(database, caller, store, seat_id))
 
 
 @router.patch("/seats/{seat_id}", response_model=SeatPublic)
 def set_owner_group(
-    store: str, seat_id: str, body: SeatOwnerGroupUpdate, database: DatabaseDep, caller: CallerDep
+    store: StorePath,
+    seat_id: IdPath,
+    body: SeatOwnerGroupUpdate,
+    database: DatabaseDep,
+    caller: CallerDep,
 ) -> SeatPublic:
     """Set the owner group of an available seat (``seats.manage``, or an agent into their group)."""
     return SeatPublic.model_validate(
@@ -67,8 +78,8 @@ def set_owner_group(
 
 @router.get("/groups/{group_id}/capacity", response_model=CapacityPublic)
 def group_capacity(
-    store: str,
-    group_id: str,
+    store: StorePath,
+    group_id: IdPath,
     database: DatabaseDep,
     caller: CallerDep,
     include_descendants: bool = False,
@@ -86,8 +97,8 @@ def group_capacity(
     responses={200: {"content": {"text/csv": {}}, "description": "The capacity report as CSV."}},
 )
 def group_capacity_csv(
-    store: str,
-    group_id: str,
+    store: StorePath,
+    group_id: IdPath,
     database: DatabaseDep,
     caller: CallerDep,
     include_descendants: bool = False,

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, EmailQuery, IdPath, LimitQuery, StorePath
 from seatledger.api.errors import RATE_LIMITED
 from seatledger.api.schemas import (
     AdminGrantPublic,
@@ -19,6 +17,7 @@ from seatledger.api.schemas import (
     StoreUpdate,
 )
 from seatledger.db.models import Store
+from seatledger.db.pagination import page_of
 from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.services.people import admins, customers, tokens
 from seatledger.services.storefront import stores
@@ -54,13 +53,13 @@ def create_store(body: StoreCreate, database: DatabaseDep, caller: CallerDep) ->
 
 
 @router.get("/{store}", response_model=StorePublic)
-def get_store(store: str, database: DatabaseDep, caller: CallerDep) -> StorePublic:
+def get_store(store: StorePath, database: DatabaseDep, caller: CallerDep) -> StorePublic:
     return _store(stores.get_store(database, caller, store))
 
 
 @router.patch("/{store}", response_model=StorePublic)
 def update_store(
-    store: str, body: StoreUpdate, database: DatabaseDep, caller: CallerDep
+    store: StorePath, body: StoreUpdate, database: DatabaseDep, caller: CallerDep
 ) -> StorePublic:
     """Rename the store or change settings (``store.manage``)."""
     return _store(
@@ -72,7 +71,7 @@ def update_store(
     "/{store}/customers", status_code=201, response_model=CustomerPublic, responses=RATE_LIMITED
 )
 def sign_up(
-    store: str, body: CustomerCreate, database: DatabaseDep, limits: ClientLimitsDep
+    store: StorePath, body: CustomerCreate, database: DatabaseDep, limits: ClientLimitsDep
 ) -> CustomerPublic:
     """Register as a customer of this store (sign-ups per address are rate limited)."""
     view = customers.sign_up(
@@ -88,10 +87,10 @@ def sign_up(
 
 @router.get("/{store}/customers", response_model=Page[CustomerPublic])
 def list_customers(
-    store: str,
+    store: StorePath,
     database: DatabaseDep,
     caller: CallerDep,
-    email: Annotated[str | None, Query(max_length=320)] = None,
+    email: EmailQuery = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[CustomerPublic]:
@@ -105,7 +104,7 @@ def list_customers(
 
 @router.delete("/{store}/customers/{customer_id}/sessions", response_model=RevokedPublic)
 def revoke_customer_sessions(
-    store: str, customer_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, customer_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> RevokedPublic:
     """Sign a customer out everywhere: revoke all their tokens and sessions (``store.manage``)."""
     revoked = tokens.revoke_customer_sessions(database, caller, store, customer_id)
@@ -113,18 +112,34 @@ def revoke_customer_sessions(
 
 
 @router.get("/{store}/me", response_model=MePublic)
-def me(store: str, database: DatabaseDep, caller: CallerDep) -> MePublic:
+def me(store: StorePath, database: DatabaseDep, caller: CallerDep) -> MePublic:
     return MePublic.model_validate(customers.me(database, caller, store))
 
 
-@router.get("/{store}/admins", response_model=list[AdminGrantPublic])
-def list_admins(store: str, database: DatabaseDep, caller: CallerDep) -> list[AdminGrantPublic]:
-    return [AdminGrantPublic.model_validate(a) for a in admins.list_admins(database, caller, store)]
+@router.get("/{store}/admins", response_model=Page[AdminGrantPublic])
+def list_admins(
+    store: StorePath,
+    database: DatabaseDep,
+    caller: CallerDep,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[AdminGrantPublic]:
+    """Every customer holding an admin permission (``store.manage``), by customer id."""
+    grants = admins.list_admins(database, caller, store)
+    page = page_of(grants, key=lambda grant: grant.customer_id, limit=limit, cursor=cursor)
+    return Page[AdminGrantPublic](
+        items=[AdminGrantPublic.model_validate(a) for a in page.items],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.put("/{store}/admins/{customer_id}", response_model=AdminGrantPublic)
 def set_admin_permissions(
-    store: str, customer_id: str, body: AdminGrantUpdate, database: DatabaseDep, caller: CallerDep
+    store: StorePath,
+    customer_id: IdPath,
+    body: AdminGrantUpdate,
+    database: DatabaseDep,
+    caller: CallerDep,
 ) -> AdminGrantPublic:
     """Replace a customer's admin permissions (an empty list removes them all)."""
     grant = admins.set_permissions(database, caller, store, customer_id, body.permissions)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from seatledger.api.schemas.common import Email, Id, Outcome, PublicModel, RequestBody, Sku
+from seatledger.inputs import LINE, LINES
 
 
 class SeatAssign(RequestBody):
@@ -16,12 +17,12 @@ class SeatAssign(RequestBody):
 
 
 class SeatLinkCreate(SeatAssign):
-    message: Annotated[str, Field(max_length=2000)] | None = None
+    message: Annotated[str, Field(max_length=2000), LINES] | None = None
 
 
 class SeatUnassign(RequestBody):
     outcome: Outcome
-    reason: Annotated[str, Field(max_length=500)] | None = None
+    reason: Annotated[str, Field(max_length=500), LINE] | None = None
 
 
 class SeatTransfer(RequestBody):
@@ -32,7 +33,7 @@ class SeatTransfer(RequestBody):
 
 
 class BulkRowCreate(RequestBody):
-    email: Annotated[str, Field(max_length=320)]
+    email: Annotated[str, Field(max_length=320), LINE]
     mode: Literal["instant", "email"] = "email"
 
 

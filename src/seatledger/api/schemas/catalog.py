@@ -7,8 +7,20 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from seatledger.api.schemas.common import Name, PublicModel, RequestBody, Sku
+from seatledger.inputs import AMOUNT
 
-DecimalString = Annotated[str, Field(pattern=r"^\d{1,13}(\.\d{1,4})?$", examples=["149.00"])]
+DecimalString = Annotated[
+    str,
+    Field(
+        examples=["149.00"],
+        description=(
+            "ASCII digits and at most one dot: below 10^12 (at most 12 digits before the dot) "
+            "and with at most the store currency's decimal places (2 for most, 0 for JPY, "
+            "3 for BHD)."
+        ),
+    ),
+    AMOUNT,
+]
 
 
 class ProductCreate(RequestBody):

@@ -6,13 +6,27 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from seatledger.inputs import LINE, SKU
 from seatledger.services.people.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 T = TypeVar("T")
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Email = Annotated[str, Field(min_length=3, max_length=320)]
+# Ids this service gives out (seatledger.db.base.new_id): 32 lower-case hex digits.
+ID_PATTERN = r"^[0-9a-f]{32}$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=32, max_length=32)]
+Name = Annotated[str, Field(min_length=1, max_length=200), LINE]
+Email = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=320,
+        json_schema_extra={"format": "email"},
+        description="An address on a real domain: special-use ones (.test, .example, .local, "
+        ".localhost, .invalid...) are refused with invalid_email.",
+    ),
+    LINE,
+]
 Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 # A password being chosen. The schema shows the policy's length; the service checks it (and
 # the rest of rule 47), so a short one is refused as 422 ``weak_password`` like a common one.
@@ -27,7 +41,7 @@ NewPassword = Annotated[
         ),
     ),
 ]
-Sku = Annotated[str, Field(min_length=1, max_length=64)]
+Sku = Annotated[str, Field(min_length=1, max_length=64), SKU]
 Outcome = Literal["expire", "drop", "destroy"]
 
 

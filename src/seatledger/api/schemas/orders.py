@@ -5,23 +5,40 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 
 from seatledger.api.schemas.common import Id, PublicModel, RequestBody, Sku
+from seatledger.domain.orders import MAX_LINES, check_quantity
+from seatledger.domain.store_settings import MAX_QUANTITY_PER_LINE, WholeNumber
+from seatledger.inputs import LINES, Rule
+from seatledger.payments.gateway import CARD_NUMBER_PATTERN, card_digits
+
+QUANTITY = Rule(
+    None,
+    lambda quantity: check_quantity(quantity, maximum=MAX_QUANTITY_PER_LINE),
+    schema={"minimum": 1, "maximum": MAX_QUANTITY_PER_LINE},
+)
+CARD_NUMBER = Rule(CARD_NUMBER_PATTERN, card_digits)
 
 
 class OrderLineCreate(RequestBody):
     sku: Sku
-    quantity: StrictInt = Field(description="A whole number from 1 to the store's per-line limit.")
+    quantity: Annotated[
+        WholeNumber,
+        Field(description="From 1 to the store's per-line limit (1,000,000 at most)."),
+        QUANTITY,
+    ]
 
 
 class PaymentCreate(RequestBody):
     method: Literal["invoice", "test_card"]
-    card_number: Annotated[str, Field(max_length=32)] | None = None
+    card_number: Annotated[str, Field(max_length=40), CARD_NUMBER] | None = Field(
+        default=None, description="16 digits (spaces are ignored); for `test_card` only."
+    )
 
 
 class OrderCreate(RequestBody):
-    lines: list[OrderLineCreate] = Field(max_length=50)
+    lines: list[OrderLineCreate] = Field(min_length=1, max_length=MAX_LINES)
     purchasing_group_id: Id | None
     payment: PaymentCreate
     on_behalf_of: Id | None = None
@@ -56,7 +73,7 @@ class OrderPublic(PublicModel):
 
 class RefundCreate(RequestBody):
     seat_ids: list[Id] = Field(min_length=1, max_length=10_000)
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Annotated[str, Field(max_length=2000), LINES] | None = None
 
 
 class RefundPublic(PublicModel):

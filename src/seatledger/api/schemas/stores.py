@@ -10,10 +10,11 @@ from pydantic import Field
 from seatledger.api.schemas.common import Email, Name, NewPassword, PublicModel, RequestBody
 from seatledger.domain.permissions import Permission
 from seatledger.domain.store_settings import Currency, StoreSettings, StoreSettingsPatch
+from seatledger.inputs import SLUG
 
 
 class StoreCreate(RequestBody):
-    slug: Annotated[str, Field(min_length=1, max_length=63)]
+    slug: Annotated[str, Field(min_length=1, max_length=63), SLUG]
     name: Name
     currency: Currency | None = None
     settings: StoreSettingsPatch | None = None

@@ -45,10 +45,12 @@ class RedemptionPreview:
     expires_at: datetime | None
 
 
-def _link(session: Session, token: str) -> Assignment:
-    assignment = session.scalar(
-        select(Assignment).where(Assignment.token_hash == hash_token(token))
-    )
+def _link(session: Session, token: str, *, lock: bool = False) -> Assignment:
+    """The link of a token; ``lock`` holds its row (PostgreSQL) until the transaction ends, so
+    a parallel redemption of the same link waits and then reads it used (``link_used``)
+    rather than the enrollment the winner made (``already_enrolled``)."""
+    query = select(Assignment).where(Assignment.token_hash == hash_token(token))
+    assignment = session.scalar(query.with_for_update() if lock else query)
     if assignment is None:
         raise NotFound("This redemption link is not one we sent.", code="link_not_found")
     return assignment
@@ -112,7 +114,7 @@ def redeem(
 ) -> EnrollmentView:
     """Rule 16: only the signed-in customer whose email the link was sent to redeems it."""
     with limits.looking_up_link() if limits else nullcontext(), db.write() as session:
-        assignment = _link(session, token)
+        assignment = _link(session, token, lock=True)
         status = link_status(assignment, utcnow())
         if status in REFUSALS:
             message, code = REFUSALS[status]

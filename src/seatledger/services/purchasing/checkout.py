@@ -22,7 +22,7 @@ from seatledger.db.models import Order, OrderLine, Product, PurchasingGroup, Sto
 from seatledger.domain import group_tree
 from seatledger.domain.actor import Actor
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
-from seatledger.domain.money import format_amount
+from seatledger.domain.money import check_amount, format_amount
 from seatledger.domain.orders import (
     MAX_LINES,
     OrderStatus,
@@ -82,7 +82,18 @@ def place_order(
             purchasing_group_id,
             groupless_allowed=settings.allow_groupless_checkout,
         )
-        priced = _price_lines(session, store, lines, maximum=settings.max_quantity_per_line)
+        priced = _price_lines(
+            session,
+            store,
+            lines,
+            maximum=settings.max_quantity_per_line,
+            currency=settings.currency,
+        )
+        total = check_amount(
+            sum(line.quantity * line.unit_price_minor for line in priced),
+            settings.currency,
+            what="An order's total",
+        )
         order = Order(
             id=new_id(),
             store_id=store.id,
@@ -94,7 +105,7 @@ def place_order(
             payment_status=PaymentStatus.UNPAID,
             payment_method=payment_method.value,
             currency=settings.currency,
-            total_minor=sum(line.quantity * line.unit_price_minor for line in priced),
+            total_minor=total,
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
         )
@@ -205,8 +216,9 @@ def _check_group(
 
 
 def _price_lines(
-    session: Session, store: Store, lines: list[LineRequest], *, maximum: int
+    session: Session, store: Store, lines: list[LineRequest], *, maximum: int, currency: str
 ) -> list[OrderLine]:
+    """The lines priced at today's prices; each line's total is within the money bound."""
     if not lines:
         raise Invalid("An order needs at least one line.", code="lines_required")
     if len(lines) > MAX_LINES:
@@ -226,6 +238,11 @@ def _price_lines(
         if product is None:
             raise Invalid(f"No product with SKU '{line.sku}' is for sale here.", code="unknown_sku")
         quantity = check_quantity(line.quantity, maximum=maximum)
+        check_amount(
+            quantity * product.price_minor,
+            currency,
+            what=f"The total of the line for '{product.sku}'",
+        )
         priced.append(
             OrderLine(
                 id=new_id(),

@@ -20,6 +20,7 @@ from seatledger.db.models import (
     Seat,
     Store,
 )
+from seatledger.db.pagination import DEFAULT_LIMIT, Page, paginate
 from seatledger.domain.actor import Actor
 from seatledger.domain.assignments import AssignmentStatus
 from seatledger.domain.enrollments import LIVE as LIVE_ENROLLMENTS
@@ -205,9 +206,15 @@ def _check_window(session: Session, seats: list[Seat], window_days: int) -> None
 
 
 def list_requests(
-    db: Database, caller: str | None, store_slug: str, *, status: str | None = None
-) -> list[ReturnRequestView]:
-    """The caller's own requests, or every request for ``refunds.manage``."""
+    db: Database,
+    caller: str | None,
+    store_slug: str,
+    *,
+    status: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[ReturnRequestView]:
+    """The caller's own requests, or every request for ``refunds.manage``; oldest first."""
     with db.read() as session:
         store, actor = access.enter_store(session, caller, store_slug)
         access.require_customer(actor)
@@ -216,7 +223,8 @@ def list_requests(
             query = query.where(ReturnRequest.requester_id == actor.customer_id)
         if status is not None:
             query = query.where(ReturnRequest.status == status)
-        return [request_view(session, r) for r in session.scalars(query.order_by(ReturnRequest.id))]
+        page = paginate(session, query, ReturnRequest.id, limit=limit, cursor=cursor)
+        return Page([request_view(session, r) for r in page.items], page.next_cursor)
 
 
 def decide(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,12 +13,10 @@ from seatledger.db.models import Product, ProductOption, Store
 from seatledger.domain.errors import Conflict, Invalid
 from seatledger.domain.money import format_amount, parse_amount
 from seatledger.domain.permissions import Permission
-from seatledger.domain.products import ProductKind
+from seatledger.domain.products import ProductKind, check_sku
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access
 from seatledger.services.storefront.stores import settings_of
-
-SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -59,10 +56,7 @@ def create_product(
     option_skus: list[str] | None = None,
 ) -> ProductView:
     """Add a product (``store.manage``); open-ended products list the fixed products allowed."""
-    if not SKU_PATTERN.match(sku):
-        raise Invalid(
-            "A SKU is 1-64 letters, digits, dots, dashes or underscores.", code="invalid_sku"
-        )
+    check_sku(sku)
     with db.write() as session:
         store, actor = access.enter_store(session, caller, store_slug)
         access.require_customer(actor)

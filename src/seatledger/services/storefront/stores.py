@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from seatledger.db.base import utcnow
 from seatledger.db.constraints import add_unique
 from seatledger.db.engine import Database
 from seatledger.db.models import Store
-from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
+from seatledger.domain.errors import Conflict, PermissionDenied
 from seatledger.domain.permissions import Permission
-from seatledger.domain.store_settings import StoreSettings, StoreSettingsPatch
+from seatledger.domain.store_settings import StoreSettings, StoreSettingsPatch, check_slug
 from seatledger.services.audit_trail import audit
 from seatledger.services.people import access
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 def settings_of(store: Store) -> StoreSettings:
@@ -35,11 +31,7 @@ def create_store(
     settings: StoreSettingsPatch | None = None,
 ) -> Store:
     """Create a store (installation owners only)."""
-    if not SLUG_PATTERN.match(slug):
-        raise Invalid(
-            "A store slug is 1-63 lower-case letters, digits and inner hyphens.",
-            code="invalid_slug",
-        )
+    check_slug(slug)
     patch = settings or StoreSettingsPatch()
     if currency is not None:
         patch = patch.model_copy(update={"currency": currency})

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Invalid, PermissionDenied
 from seatledger.domain.permissions import Permission
-from seatledger.inputs import parse_since
+from seatledger.inputs import LINE, parse_since
 from seatledger.queries import audit_names, group_reports
 from seatledger.services.audit_trail import audit
 from seatledger.services.organization import groups
@@ -68,7 +68,7 @@ def customer_list(
     request: Request,
     page: CustomerPageDep,
     database: DatabaseDep,
-    email: Annotated[str, Query(max_length=320)] = "",
+    email: Annotated[str, Query(max_length=320), LINE] = "",
     cursor: CursorQuery = None,
 ) -> Response:
     found = customers.list_customers(
@@ -110,7 +110,7 @@ def set_permissions(
     database: DatabaseDep,
     customer_id: str,
     permissions: Annotated[list[str] | None, Form(max_length=64)] = None,
-    was: Annotated[str | None, Form(max_length=2000)] = None,  # as shown: "a,b" or "none"
+    was: Annotated[str | None, Form(max_length=2000), LINE] = None,  # as shown: "a,b" or "none"
     back: BackField = "",
 ) -> Response:
     target = back_or(page, back, "/customers")
@@ -245,9 +245,9 @@ def audit_trail(
     seat_id: IdQuery = None,
     order_id: IdQuery = None,
     group_id: IdQuery = None,
-    learner_email: Annotated[str | None, Query(max_length=320)] = None,
+    learner_email: Annotated[str | None, Query(max_length=320), LINE] = None,
     actor_id: IdQuery = None,
-    since: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[str | None, Query(max_length=40), LINE] = None,
     cursor: CursorQuery = None,
 ) -> Response:
     given = {

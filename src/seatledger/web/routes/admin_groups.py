@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid
+from seatledger.inputs import LINE
 from seatledger.queries import group_reports
 from seatledger.queries.group_reports import GroupNode
 from seatledger.services.organization import capacity, groups
@@ -92,8 +93,8 @@ def create_group(
     page: CustomerPageDep,
     database: DatabaseDep,
     name: NameField,
-    code: Annotated[str, Form(max_length=64)] = "",
-    parent_id: Annotated[str, Form(max_length=64)] = "",
+    code: Annotated[str, Form(max_length=64), LINE] = "",
+    parent_id: Annotated[str, Form(max_length=64), LINE] = "",
 ) -> Response:
     try:
         group = groups.create_group(
@@ -184,7 +185,7 @@ def rename_group(
     database: DatabaseDep,
     group_id: str,
     name: NameField,
-    code: Annotated[str, Form(max_length=64)] = "",
+    code: Annotated[str, Form(max_length=64), LINE] = "",
 ) -> Response:
     try:
         cleaned = group_code(code)
@@ -199,7 +200,7 @@ def move_group(
     page: CustomerPageDep,
     database: DatabaseDep,
     group_id: str,
-    parent_id: Annotated[str, Form(max_length=64)] = "",
+    parent_id: Annotated[str, Form(max_length=64), LINE] = "",
 ) -> Response:
     parent = blank_to_none(parent_id)
     done = "Group moved." if parent else "Group moved to the top level."
@@ -227,7 +228,7 @@ def grant_agent(
     page: CustomerPageDep,
     database: DatabaseDep,
     group_id: str,
-    email: Annotated[str, Form(max_length=320)],
+    email: Annotated[str, Form(max_length=320), LINE],
 ) -> Response:
     return act(
         request,

@@ -22,6 +22,7 @@ from seatledger.domain.errors import Invalid
 from seatledger.domain.orders import OrderStatus, PaymentMethod, PaymentStatus
 from seatledger.domain.returns import ReturnDecision
 from seatledger.domain.seats import SeatStatus
+from seatledger.inputs import LINE, LINES
 from seatledger.queries import order_desk, return_queue
 from seatledger.services.purchasing import payments
 from seatledger.services.purchasing.orders import OrderView
@@ -33,7 +34,7 @@ from seatledger.web.routes import page_router
 router = page_router()
 
 E = TypeVar("E", bound=StrEnum)
-NoteField = Annotated[str, Form(max_length=2000)]
+NoteField = Annotated[str, Form(max_length=2000), LINES]
 OrderUseCase = Callable[[Database, str | None, str, str], OrderView]
 
 
@@ -246,10 +247,10 @@ def decide(
     page: CustomerPageDep,
     database: DatabaseDep,
     request_id: str,
-    decision: Annotated[str, Form(max_length=16)],
-    outcome: Annotated[str, Form(max_length=16)] = UnassignOutcome.EXPIRE.value,
+    decision: Annotated[str, Form(max_length=16), LINE],
+    outcome: Annotated[str, Form(max_length=16), LINE] = UnassignOutcome.EXPIRE.value,
     note: NoteField = "",
-    status: Annotated[str, Form(max_length=16)] = "",
+    status: Annotated[str, Form(max_length=16), LINE] = "",
 ) -> Response:
     kept = f"?status={status}" if status in return_queue.STATUSES else ""
     back = f"/stores/{page.slug}/admin/returns{kept}"

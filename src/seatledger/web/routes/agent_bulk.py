@@ -15,6 +15,7 @@ from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import Conflict, Invalid, PermissionDenied
 from seatledger.domain.seats import SeatStatus
 from seatledger.error_codes import status_of
+from seatledger.inputs import LINE, LINES
 from seatledger.queries import agent_portal
 from seatledger.services.assignment import bulk_assignment
 from seatledger.services.storefront import catalog
@@ -32,8 +33,8 @@ from seatledger.web.routes import page_router
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
 MAX_UPLOAD = 2_000_000  # bytes: 10,000 rows of long addresses fit easily
-Field = Annotated[str, Form(max_length=200)]
-RowsField = Annotated[str, Form(max_length=MAX_UPLOAD)]
+Field = Annotated[str, Form(max_length=200), LINE]
+RowsField = Annotated[str, Form(max_length=MAX_UPLOAD), LINES]
 
 
 def _page(

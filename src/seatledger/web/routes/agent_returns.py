@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.returns import ReturnRequestStatus
 from seatledger.error_codes import status_of
+from seatledger.inputs import LINE, LINES
 from seatledger.queries import agent_portal
 from seatledger.services.refunding import returns
 from seatledger.web import session
@@ -19,7 +20,7 @@ from seatledger.web.routes import page_router
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
-Text = Annotated[str, Form(max_length=2000)]
+Text = Annotated[str, Form(max_length=2000), LINES]
 STATUSES = tuple(status.value for status in ReturnRequestStatus)
 
 
@@ -61,7 +62,7 @@ def return_requests(
     seat: Annotated[list[str], Query(max_length=1000)] = [],  # noqa: B006 - FastAPI copies it
     order: str = "",
     status: str = "",
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200), LINE] = None,
 ) -> Response:
     """The request form (seats chosen on the Seats tab arrive as ``?seat=``) and the list."""
     chosen = list(dict.fromkeys(s for s in seat if s))
@@ -82,9 +83,9 @@ def file_return_request(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies it
-    order_id: Annotated[str, Form(max_length=64)] = "",
-    scope: Annotated[str, Form(max_length=10)] = "seats",
-    refund: Annotated[str, Form(max_length=3)] = "no",
+    order_id: Annotated[str, Form(max_length=64), LINE] = "",
+    scope: Annotated[str, Form(max_length=10), LINE] = "seats",
+    refund: Annotated[str, Form(max_length=3), LINE] = "no",
     reason: Text = "",
     comment: Text = "",
 ) -> Response:

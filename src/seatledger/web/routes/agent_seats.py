@@ -16,6 +16,7 @@ from seatledger.dependencies import DatabaseDep
 from seatledger.domain.enrollments import UnassignOutcome
 from seatledger.domain.errors import Invalid
 from seatledger.domain.seats import SeatStatus
+from seatledger.inputs import LINE, LINES
 from seatledger.queries import agent_portal
 from seatledger.services.assignment import assignments
 from seatledger.services.seating import seats
@@ -26,8 +27,11 @@ from seatledger.web.routes import page_router
 
 router = page_router()  # CSRF checked even if this router is ever included on its own
 
-EmailField = Annotated[str, Form(max_length=320)]
-Text = Annotated[str, Form(max_length=2000)]
+EmailField = Annotated[str, Form(max_length=320), LINE]
+Text = Annotated[str, Form(max_length=2000), LINE]
+# Where to go back to: never stored, and checked to stay on this site (web/pages.py).
+NextField = Annotated[str, Form(max_length=2000)]
+MessageField = Annotated[str, Form(max_length=2000), LINES]
 PAGE_SIZE = 25
 
 
@@ -87,7 +91,7 @@ def assign_now(
     email: EmailField,
     course_sku: Text = "",
     owner_group_id: Text = "",
-    next: Text = "",
+    next: NextField = "",
 ) -> Response:
     return act(
         request,
@@ -113,10 +117,10 @@ def email_link(
     database: DatabaseDep,
     seat_id: str,
     email: EmailField,
-    message: Text = "",
+    message: MessageField = "",
     course_sku: Text = "",
     owner_group_id: Text = "",
-    next: Text = "",
+    next: NextField = "",
 ) -> Response:
     return act(
         request,
@@ -143,7 +147,7 @@ def resend_link(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_id: str,
-    next: Text = "",
+    next: NextField = "",
 ) -> Response:
     return act(
         request,
@@ -164,7 +168,7 @@ def cancel_link(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_id: str,
-    next: Text = "",
+    next: NextField = "",
 ) -> Response:
     return act(
         request,
@@ -181,9 +185,9 @@ def unassign(
     page: CustomerPageDep,
     database: DatabaseDep,
     seat_id: str,
-    outcome: Annotated[str, Form(max_length=20)] = UnassignOutcome.EXPIRE.value,
+    outcome: Annotated[str, Form(max_length=20), LINE] = UnassignOutcome.EXPIRE.value,
     reason: Text = "",
-    next: Text = "",
+    next: NextField = "",
 ) -> Response:
     if outcome not in set(UnassignOutcome):
         return refused(

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from seatledger.dependencies import ClientLimitsDep, DatabaseDep
 from seatledger.domain.errors import Gone, Invalid, PermissionDenied, Unauthenticated
 from seatledger.error_codes import status_of
+from seatledger.inputs import LINE
 from seatledger.services.assignment import enrollments, redemption
 from seatledger.web import session
 from seatledger.web.pages import CustomerPageDep, redirect, render, store_page
@@ -63,7 +64,7 @@ def redeem(
     viewer: ViewerDep,
     limits: ClientLimitsDep,
     token: str,
-    course: Annotated[str, Form(max_length=100)] = "",
+    course: Annotated[str, Form(max_length=100), LINE] = "",
 ) -> Response:
     try:
         enrollment = redemption.redeem(

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.errors import DomainError
 from seatledger.domain.orders import PaymentMethod
+from seatledger.inputs import LINE, parse_whole_number
 from seatledger.services.organization import groups
 from seatledger.services.purchasing import orders
 from seatledger.services.purchasing.checkout import LineRequest, place_order
@@ -89,16 +90,16 @@ def checkout(
     request: Request,
     page: CustomerPageDep,
     database: DatabaseDep,
-    sku: Annotated[str, Form(max_length=100)],
-    quantity: Annotated[str, Form(max_length=12)],
-    group: Annotated[str, Form(max_length=64)] = NO_GROUP,
-    payment: Annotated[str, Form(max_length=20)] = PaymentMethod.TEST_CARD.value,
-    card: Annotated[str, Form(max_length=40)] = "",
-    idempotency_key: Annotated[str, Form(max_length=64)] = "",
+    sku: Annotated[str, Form(max_length=100), LINE],
+    quantity: Annotated[str, Form(max_length=12), LINE],
+    group: Annotated[str, Form(max_length=64), LINE] = NO_GROUP,
+    payment: Annotated[str, Form(max_length=20), LINE] = PaymentMethod.TEST_CARD.value,
+    card: Annotated[str, Form(max_length=40), LINE] = "",
+    idempotency_key: Annotated[str, Form(max_length=64), LINE] = "",
 ) -> Response:
     form = {"sku": sku, "quantity": quantity, "group": group, "payment": payment, "card": ""}
     try:
-        count = int(quantity)
+        count = parse_whole_number(quantity)
     except ValueError:
         return _checkout_page(
             request,
