@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 
 class CardCapture(StrEnum):
@@ -15,6 +15,18 @@ class CardCapture(StrEnum):
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD")]
 Days = Annotated[StrictInt, Field(ge=0, le=3650)]
+
+
+def _sorted_unique(days: list[int]) -> list[int]:
+    return sorted(set(days))  # stored smallest first, each day once
+
+
+# Days after a redemption link is sent on which its learner is reminded (rule 33).
+ReminderDays = Annotated[
+    list[Annotated[StrictInt, Field(ge=1, le=3650)]],
+    Field(max_length=10),
+    AfterValidator(_sorted_unique),
+]
 
 
 class StoreSettings(BaseModel):
@@ -33,6 +45,10 @@ class StoreSettings(BaseModel):
     # Days after payment by which a seat must be assigned; unassigned seats then expire.
     # None: seats never expire.
     seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
+    # Rule 33: reminders to learners on these days after a link is sent (empty: none), and
+    # a daily warning to agents this many days before their links or seats expire (0: none).
+    link_reminder_days: ReminderDays = [7, 21]
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0, le=365)] = 3
 
 
 class StoreSettingsPatch(BaseModel):
@@ -49,6 +65,8 @@ class StoreSettingsPatch(BaseModel):
     currency: Currency | None = None
     max_quantity_per_line: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
     seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
+    link_reminder_days: ReminderDays | None = None
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0, le=365)] | None = None
 
     def apply_to(self, current: StoreSettings) -> StoreSettings:
         changes = self.model_dump(exclude_none=True)
