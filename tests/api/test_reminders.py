@@ -197,3 +197,18 @@ def test_reminders_and_warnings_reach_smtp_through_the_worker(
         "1 redemption link you sent"
         in received[shop["agent"].email].get_body(preferencelist=("plain",)).get_content()
     )
+
+
+def test_the_pass_walks_the_links_in_batches(
+    world: World, shop: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seatledger.services.seating import reminders as module
+
+    monkeypatch.setattr(module, "BATCH", 2)
+    for index in range(3):
+        send_link(world, shop, f"learner{index}@example.com", seat=index)
+
+    report = remind_due(world.database, now=days_later(7.5))
+
+    assert report.reminders_sent == 3
+    assert [len(reminders(world, f"learner{i}@example.com")) for i in range(3)] == [1, 1, 1]

@@ -23,6 +23,7 @@ from seatledger.db.models import (
     User,
 )
 from seatledger.domain.assignments import AssignmentStatus
+from seatledger.domain.erasure import is_pseudonym
 from seatledger.domain.reminders import warning_window
 from seatledger.domain.seats import SeatStatus
 from seatledger.mail.outbox import queue_email
@@ -63,7 +64,7 @@ def warn_agents(
     sent = 0
     for who in sorted(claimed):
         address = addresses.get(who)
-        if address is None:
+        if address is None or is_pseudonym(address):  # an erased person gets no mail
             continue
         ordered = sorted(lines[who], key=lambda line: (line.first_expiry, line.what))
         items = [

@@ -23,6 +23,7 @@ from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.models import Assignment, ExpiryWarning, OutboxMessage, Product, Seat, Store
 from seatledger.domain.assignments import AssignmentStatus
+from seatledger.domain.erasure import is_pseudonym
 from seatledger.domain.reminders import ONE_DAY, reminder_day_due
 from seatledger.mail.outbox import MailBatch
 from seatledger.services.seating.expiry_warnings import warn_agents
@@ -171,7 +172,9 @@ def _claim_and_mail(
             },
         )
         for row in rows
-        if row.id in claimed
+        if row.id in claimed and not is_pseudonym(row.email)  # an erased person gets no mail
     ]
+    if not mails:
+        return 0
     session.execute(insert(OutboxMessage), mails)
     return len(mails)
