@@ -220,19 +220,23 @@ def deliver_mail(
 @app.command()
 def expire() -> None:
     """Expire stale redemption links (seats come back) and unassigned seats past redeem-by;
-    prune mail sent longer ago than SEATLEDGER_SENT_MAIL_RETENTION_DAYS (30 by default)."""
+    queue the reminders and expiry warnings due (rule 33); prune mail sent longer ago than
+    SEATLEDGER_SENT_MAIL_RETENTION_DAYS (30 by default)."""
     from datetime import timedelta
 
     from seatledger.mail.worker import prune_sent
     from seatledger.services.seating.expiry import expire_due
+    from seatledger.services.seating.reminders import remind_due
 
     settings = Settings()
     database = _database(settings)
     report = expire_due(database)
+    reminded = remind_due(database)
     pruned = prune_sent(database, keep=timedelta(days=settings.sent_mail_retention_days))
     console.print(
         f"Expired {report.links_expired} links and {report.seats_expired} seats; "
-        f"pruned {pruned} sent mails."
+        f"queued {reminded.reminders_sent} reminders and {reminded.warnings_sent} expiry "
+        f"warnings; pruned {pruned} sent mails."
     )
 
 

@@ -18,6 +18,8 @@ def test_new_store_gets_the_default_settings(world: World) -> None:
         "currency": "USD",
         "max_quantity_per_line": 100000,
         "seat_redeem_within_days": None,
+        "link_reminder_days": [7, 21],
+        "expiry_warning_days": 3,
     }
     assert world.store["currency"] == "USD"
 

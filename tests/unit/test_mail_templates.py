@@ -33,6 +33,31 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "learner_name": "Lee Learner",
     },
     "link_cancelled": {"store_name": "Northwind Academy", "course_name": "Forklift Safety"},
+    "link_reminder": {
+        "store_name": "Northwind Academy",
+        "course_name": "Forklift Safety",
+        "sent_on": date(2026, 11, 20),
+        "expires_at": date(2026, 12, 20),
+    },
+    "expiry_warning": {
+        "store_name": "Northwind Academy",
+        "warning_days": 3,
+        "items": [
+            {
+                "what": "seats",
+                "count": 10000,
+                "group_name": "Depot <North>",
+                "first_expiry": datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            },
+            {
+                "what": "links",
+                "count": 1,
+                "group_name": "East",
+                "first_expiry": datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
+            },
+        ],
+        "more": 0,
+    },
     "return_decided": {
         "store_name": "Northwind Academy",
         "decision": "approved",
@@ -191,6 +216,26 @@ def test_refund_issued_states_the_amount_and_what_happens_next(external: bool, p
     assert email.subject == "Refund of 447.00 USD for order NW-1042"
     assert "447.00 USD for 3 seats on your order NW-1042" in email.text
     assert phrase in email.text and phrase in email.html
+
+
+def test_link_reminder_points_to_the_first_mail_and_its_expiry_without_a_link() -> None:
+    email = render_email("link_reminder", SAMPLES["link_reminder"])
+
+    assert email.subject == "Reminder: your seat in Forklift Safety is waiting"
+    assert "20 November 2026" in email.text and "20 December 2026" in email.text
+    assert "/redeem/" not in email.text + email.html
+    assert "send the link again" in email.text
+
+
+def test_expiry_warning_summarises_per_group_in_one_mail() -> None:
+    email = render_email("expiry_warning", SAMPLES["expiry_warning"])
+
+    assert email.subject == "Northwind Academy: seats and links expire within 3 days"
+    assert "10000 unassigned seats of Depot <North>, the first on 1 December 2026" in email.text
+    assert "1 redemption link you sent" in email.text
+    assert "Depot &lt;North&gt;" in email.html
+    assert "more like these" not in email.text
+    assert "and 4 more" in render_email("expiry_warning", sample("expiry_warning", more=4)).text
 
 
 def test_a_missing_variable_is_an_error() -> None:

@@ -14,6 +14,8 @@ VALID = {
     "currency": "EUR",
     "max_quantity_per_line": "500",
     "seat_redeem_within_days": "",
+    "link_reminder_days": "7, 21",
+    "expiry_warning_days": "3",
 }
 
 
@@ -39,6 +41,28 @@ def test_a_filled_form_becomes_a_patch_and_unticked_boxes_are_false() -> None:
     assert patch.return_window_days == 45
     assert patch.card_capture is CardCapture.MANUAL
     assert patch.seat_redeem_within_days is None  # empty: left as it is
+    assert patch.link_reminder_days == [7, 21]
+
+
+def test_reminder_days_are_a_list_typed_with_commas_and_empty_turns_them_off() -> None:
+    fields = {f.key: f for f in settings_form.fields(StoreSettings())}
+    assert (fields["link_reminder_days"].kind, fields["link_reminder_days"].value) == (
+        "days",
+        "7, 21",
+    )
+
+    patch, _ = settings_form.parse({**VALID, "link_reminder_days": "21 ,3, 7"})
+    assert patch is not None and patch.link_reminder_days == [3, 7, 21]
+    patch, _ = settings_form.parse({**VALID, "link_reminder_days": ""})
+    assert patch is not None and patch.link_reminder_days == []
+
+    patch, problems = settings_form.parse({**VALID, "link_reminder_days": "7, soon"})
+    assert patch is None
+    assert problems == {
+        "link_reminder_days": "Enter whole numbers separated by commas, e.g. 7, 21."
+    }
+    patch, problems = settings_form.parse({**VALID, "link_reminder_days": "0"})
+    assert patch is None and problems == {"link_reminder_days": "Use at least 1."}
 
 
 def test_bad_values_get_a_sentence_each() -> None:

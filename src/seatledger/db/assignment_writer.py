@@ -160,6 +160,7 @@ def _assignment(handout: Handout, written: Written, setting: Setting) -> dict[st
         "message": handout.message,
         "token_hash": hash_token(handout.token) if handout.token else None,
         "link_expires_at": handout.link_expires_at,
+        "link_sent_at": setting.now if handout.token else None,
         "redeemed_at": setting.now if instant else None,
         "enrollment_id": written.enrollment_id,
     }

@@ -6,7 +6,15 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
 from seatledger.domain.errors import Invalid
 
@@ -49,6 +57,18 @@ MAX_QUANTITY_PER_LINE = 1_000_000
 LineLimit = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY_PER_LINE), INTEGRAL]
 
 
+def _sorted_unique(days: list[int]) -> list[int]:
+    return sorted(set(days))  # stored smallest first, each day once
+
+
+# Days after a redemption link is sent on which its learner is reminded (rule 33).
+ReminderDays = Annotated[
+    list[Annotated[StrictInt, Field(ge=1, le=3650), INTEGRAL]],
+    Field(max_length=10),
+    AfterValidator(_sorted_unique),
+]
+
+
 class StoreSettings(BaseModel):
     """Every setting of a store; unknown keys and wrong types are refused."""
 
@@ -65,6 +85,10 @@ class StoreSettings(BaseModel):
     # Days after payment by which a seat must be assigned; unassigned seats then expire.
     # None: seats never expire.
     seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650), INTEGRAL] | None = None
+    # Rule 33: reminders to learners on these days after a link is sent (empty: none), and
+    # a daily warning to agents this many days before their links or seats expire (0: none).
+    link_reminder_days: ReminderDays = [7, 21]
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0, le=365), INTEGRAL] = 3
 
 
 class StoreSettingsPatch(BaseModel):
@@ -81,6 +105,8 @@ class StoreSettingsPatch(BaseModel):
     currency: Currency | None = None
     max_quantity_per_line: LineLimit | None = None
     seat_redeem_within_days: Annotated[StrictInt, Field(ge=1, le=3650), INTEGRAL] | None = None
+    link_reminder_days: ReminderDays | None = None
+    expiry_warning_days: Annotated[StrictInt, Field(ge=0, le=365), INTEGRAL] | None = None
 
     def apply_to(self, current: StoreSettings) -> StoreSettings:
         changes = self.model_dump(exclude_none=True)

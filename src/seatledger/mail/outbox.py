@@ -59,6 +59,12 @@ TEMPLATES: dict[str, TemplateContext] = {
     "assignment_notice": _context("store_name course_name", optional="learner_name start_url"),
     # to the learner: the redemption link they received no longer works
     "link_cancelled": _context("store_name course_name"),
+    # to the learner: a link sent on sent_on is still unused (rule 33); it does not repeat
+    # the link, which is stored only as a hash (dates: a date or a text date)
+    "link_reminder": _context("store_name course_name sent_on expires_at"),
+    # to an agent: their links and seats expiring within warning_days (rule 33); items are
+    # dicts of what ("links" or "seats"), count, group_name and first_expiry, more a count
+    "expiry_warning": _context("store_name warning_days items more"),
     # to the requesting agent: an admin decided their return request
     "return_decided": _context(
         "store_name decision refund seat_count",

@@ -31,12 +31,17 @@ LABELS = {
     "currency": "Currency",
     "max_quantity_per_line": "Most seats per order line",
     "seat_redeem_within_days": "Seats must be assigned within (days after payment)",
+    "link_reminder_days": "Remind learners of unused links (days after sending)",
+    "expiry_warning_days": "Warn agents of expiring links and seats (days ahead)",
 }
 HINTS = {
     "currency": "Three capital letters (ISO 4217), e.g. USD or EUR. Applies to new orders.",
     "card_capture": "immediate: captured at checkout; manual: an admin captures or voids.",
     "seat_redeem_within_days": "Empty: seats never expire. Once set it can be changed, "
     "not emptied.",
+    "link_reminder_days": "Days separated by commas, e.g. 7, 21. Empty: no reminders.",
+    "expiry_warning_days": "One mail a day per agent while something expires this soon. "
+    "0: no warnings.",
 }
 
 
@@ -44,7 +49,7 @@ HINTS = {
 class SettingField:
     key: str
     label: str
-    kind: str  # "checkbox", "number", "select" or "text"
+    kind: str  # "checkbox", "number", "days" (a list of whole numbers), "select" or "text"
     value: Any
     options: list[str]
     optional: bool
@@ -63,6 +68,8 @@ def as_text(kind: str, value: Any) -> str:
     """A value as the form sends it back (a ticked box is "on", an unticked one empty)."""
     if kind == "checkbox":
         return "on" if value in (True, "on") else ""
+    if kind == "days" and isinstance(value, list):
+        return ", ".join(str(day) for day in value)
     return "" if value is None else str(value).strip()
 
 
@@ -87,6 +94,8 @@ def _kind(annotation: Any) -> tuple[str, list[str]]:
         return "checkbox", []
     if annotation is int:
         return "number", []
+    if get_origin(annotation) is list:
+        return "days", []
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return "select", [member.value for member in annotation]
     return "text", []
@@ -101,6 +110,8 @@ def fields(current: StoreSettings, typed: dict[str, str] | None = None) -> list[
         value: Any = getattr(current, key)
         if isinstance(value, Enum):
             value = value.value
+        if kind == "days":
+            value = as_text(kind, value)
         was = as_text(kind, value)
         if typed is not None:
             value = typed.get(key) == "on" if kind == "checkbox" else typed.get(key, "")
@@ -129,6 +140,12 @@ def parse(form: Mapping[str, str]) -> tuple[StoreSettingsPatch | None, dict[str,
                 values[field.key] = parse_whole_number(raw)
             except ValueError:
                 problems[field.key] = f"'{raw}' is not a whole number."
+        elif field.kind == "days":
+            parts = raw.replace(",", " ").split()
+            try:
+                values[field.key] = [int(part) for part in parts]
+            except ValueError:
+                problems[field.key] = "Enter whole numbers separated by commas, e.g. 7, 21."
         else:
             values[field.key] = raw
     if problems:

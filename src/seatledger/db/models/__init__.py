@@ -17,6 +17,7 @@ from seatledger.db.models.audit import AuditEvent, AuditRewritePermit
 from seatledger.db.models.catalog import Product, ProductOption
 from seatledger.db.models.groups import AgentGrant, GroupClosure, PurchasingGroup
 from seatledger.db.models.mail import OutboxMessage
+from seatledger.db.models.notices import ExpiryWarning
 from seatledger.db.models.orders import Order, OrderLine
 from seatledger.db.models.people import AdminPermission, ApiToken, Customer, User
 from seatledger.db.models.rate_limits import RateLimitCounter
@@ -35,6 +36,7 @@ __all__ = [
     "AuditRewritePermit",
     "Customer",
     "Enrollment",
+    "ExpiryWarning",
     "GroupClosure",
     "Order",
     "OrderLine",

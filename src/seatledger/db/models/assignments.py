@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatledger.db.base import Base, IdColumn, UTCDateTime, id_column, utcnow
@@ -13,6 +13,7 @@ from seatledger.db.base import Base, IdColumn, UTCDateTime, id_column, utcnow
 # live enrollments of ``domain.enrollments``).
 LIVE_ASSIGNMENT = "status IN ('pending', 'redeemed')"
 LIVE_ENROLLMENT = "status IN ('not_started', 'in_progress')"
+PENDING_LINK = "status = 'pending'"
 
 
 class Assignment(Base):
@@ -29,6 +30,15 @@ class Assignment(Base):
             sqlite_where=text(LIVE_ASSIGNMENT), postgresql_where=text(LIVE_ASSIGNMENT),
         ),
         Index("ix_assignments_store_id_email", "store_id", "email"),
+        # The reminder pass and the expiry pass read pending links only (rule 33).
+        Index(
+            "ix_assignments_pending_sent", "store_id", "link_sent_at",
+            sqlite_where=text(PENDING_LINK), postgresql_where=text(PENDING_LINK),
+        ),
+        Index(
+            "ix_assignments_pending_expiry", "link_expires_at",
+            sqlite_where=text(PENDING_LINK), postgresql_where=text(PENDING_LINK),
+        ),
     )  # fmt: skip
 
     id: Mapped[str] = id_column()
@@ -49,6 +59,11 @@ class Assignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(200))
     enrollment_id: Mapped[str | None] = mapped_column(IdColumn)
+    # Rule 33: when the link now out was mailed (the hand-out or the last resend), the day
+    # after it of the last reminder sent (0: none yet), and when that reminder was queued.
+    link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_day: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Enrollment(Base):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seatledger.db.base import Base, IdColumn, UTCDateTime, id_column, utcnow
+
+AVAILABLE_BY_DATE = "status = 'available' AND redeem_by IS NOT NULL"
 
 
 class Seat(Base):
@@ -20,6 +22,13 @@ class Seat(Base):
         Index("ix_seats_store_id_status", "store_id", "status"),
         Index("ix_seats_order_id", "order_id"),
         Index("ix_seats_buyer_ungrouped", "buyer_id", "owner_group_id"),
+        # Unassigned seats with a redeem-by date: the expiry pass and the agents' warnings.
+        Index(
+            "ix_seats_available_redeem_by",
+            "redeem_by",
+            sqlite_where=text(AVAILABLE_BY_DATE),
+            postgresql_where=text(AVAILABLE_BY_DATE),
+        ),
     )
 
     id: Mapped[str] = id_column()

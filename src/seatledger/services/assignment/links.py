@@ -36,12 +36,20 @@ def resend_link(
 ) -> Assignment:
     """Rule 15: a fresh token and expiry for the same seat and address; the old token dies."""
     assignment = pending_link(session, seat)
-    token, expires_at = new_token(), utcnow() + link_ttl(store)
+    now = utcnow()
+    token, expires_at = new_token(), now + link_ttl(store)
     changed = changed_rows(
         session.execute(
             update(Assignment)
             .where(Assignment.id == assignment.id, Assignment.status == AssignmentStatus.PENDING)
-            .values(token_hash=hash_token(token), link_expires_at=expires_at)
+            # A fresh link: its reminders count from now (rule 33, docs/adr/0027).
+            .values(
+                token_hash=hash_token(token),
+                link_expires_at=expires_at,
+                link_sent_at=now,
+                reminder_day=0,
+                last_reminded_at=None,
+            )
         )
     )
     if changed != 1:

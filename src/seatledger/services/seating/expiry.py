@@ -21,6 +21,7 @@ from seatledger.domain.errors import Conflict
 from seatledger.domain.seats import SeatMove, SeatStatus
 from seatledger.mail.worker import SENT_MAIL_KEPT, prune_sent
 from seatledger.services.audit_trail import audit
+from seatledger.services.seating.reminders import remind_due
 
 logger = logging.getLogger("seatledger.expiry")
 SYSTEM = Actor(user_id=None)
@@ -139,7 +140,8 @@ def _expire_seats(db: Database, now: datetime) -> tuple[int, int]:
 
 class ExpiryWorker:
     """Runs ``expire_due`` every ``interval`` seconds in a background thread (inside serve),
-    and prunes mail sent longer than ``sent_mail_kept`` ago."""
+    then ``remind_due`` (rule 33's reminders and warnings), and prunes mail sent longer than
+    ``sent_mail_kept`` ago."""
 
     def __init__(
         self, db: Database, *, interval: float = 60.0, sent_mail_kept: timedelta = SENT_MAIL_KEPT
@@ -162,6 +164,13 @@ class ExpiryWorker:
                 if report.links_expired or report.seats_expired:
                     logger.info(
                         "expired %s links and %s seats", report.links_expired, report.seats_expired
+                    )
+                reminded = remind_due(self.db)
+                if reminded.reminders_sent or reminded.warnings_sent:
+                    logger.info(
+                        "queued %s reminders and %s expiry warnings",
+                        reminded.reminders_sent,
+                        reminded.warnings_sent,
                     )
                 # Several processes may prune at once: a plain DELETE by age, each row once.
                 if pruned := prune_sent(self.db, keep=self.sent_mail_kept):
