@@ -333,6 +333,7 @@ def demo(
     load_only: Annotated[
         bool, typer.Option("--load-only", help="Load the demo store, do not serve.")
     ] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help="Server processes.")] = None,
 ) -> None:
     """Migrate, load a small demo store, print how to sign in, and serve it."""
     from seatledger.db.migrate import upgrade
@@ -355,7 +356,7 @@ def demo(
             os.environ.update(catcher.environment())  # for every process of `serve` too
             settings = Settings()
             _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
-            _serve(settings, host=host, port=port, workers=default_workers())
+            _serve(settings, host=host, port=port, workers=workers or default_workers())
         finally:
             catcher.stop()
 

@@ -74,7 +74,7 @@ def test_the_caught_mail_pages_are_not_found_without_the_demo_catcher(world: Wor
 
 @pytest.fixture
 def catcher(tmp_path: Path) -> Iterator[MailCatcher]:
-    running = MailCatcher(tmp_path / "caught")
+    running = MailCatcher(tmp_path)  # a folder that exists already, as the demo's does
     running.start()
     yield running
     running.stop()

@@ -53,7 +53,8 @@ class MailCatcher:
         from aiosmtpd.controller import Controller
         from aiosmtpd.handlers import Mailbox
 
-        mailbox.Maildir(self.directory, create=True)
+        for part in ("tmp", "new", "cur"):  # Maildir() makes these only with the folder itself
+            (self.directory / part).mkdir(parents=True, exist_ok=True)
         self.port = _free_port(self.host)  # aiosmtpd's Controller cannot take port 0
         controller = Controller(Mailbox(self.directory), hostname=self.host, port=self.port)
         controller.start()
