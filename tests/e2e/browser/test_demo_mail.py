@@ -15,6 +15,7 @@ from seatledger.db.engine import Database
 from seatledger.db.models import PurchasingGroup, Seat
 from seatledger.demo import AGENT_EMAIL, DEMO_PASSWORD, DEMO_STORE
 from tests.e2e.browser.conftest import PATIENCE_MS, playwright_api
+from tests.e2e.browser.test_security_headers import watch
 from tests.processes import HOST, free_port, running, seatledger, wait_for_answer, wait_for_output
 from tests.waiting import wait_until
 
@@ -80,6 +81,7 @@ def test_a_newcomer_follows_a_redemption_link_from_the_demos_caught_mail(
         row.get_by_role("button", name="Email a redemption link").click()
         expect(agent.get_by_text(f"A redemption link is on its way to {newcomer}.")).to_be_visible()
 
+        watched = watch(page)  # the caught mail pages hold under the pages' strict CSP
         page.goto(f"/stores/{DEMO_STORE}")
         page.get_by_role("link", name="Caught mail (demo)").click()
         subject = page.get_by_role("row", name=re.compile(newcomer)).get_by_role("link")
@@ -92,7 +94,10 @@ def test_a_newcomer_follows_a_redemption_link_from_the_demos_caught_mail(
 
         wait_until(arrived, what=f"the mail to {newcomer} on /demo/mail", detail=log.read_text)
         subject.first.click()
-        page.locator("pre.mail-text a[href*='/redeem/']").click()
+        link = page.locator("pre.mail-text a[href*='/redeem/']")
+        expect(link).to_be_visible()
+        assert watched.collect() == []
+        link.click()
 
         expect(page).to_have_url(re.compile(rf"^{re.escape(base_url)}/redeem/[A-Za-z0-9_-]+$"))
         expect(page.get_by_role("heading", name=re.compile("^A seat in "))).to_be_visible()
