@@ -191,6 +191,7 @@ def deliver_mail(
     """Deliver queued mail over SMTP (the outbox worker alone), until Ctrl-C."""
     import logging
 
+    from seatledger.db.base import utcnow
     from seatledger.db.migrate import upgrade
     from seatledger.mail.worker import MailWorker
 
@@ -206,6 +207,7 @@ def deliver_mail(
         console.print(
             f"sent {report.sent}, failed {report.failed}, still due {report.remaining_due}"
         )
+        console.print(report.backoff_summary(utcnow()))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     console.print(
@@ -347,6 +349,7 @@ def demo(
     load_only: Annotated[
         bool, typer.Option("--load-only", help="Load the demo store, do not serve.")
     ] = False,
+    workers: Annotated[int | None, typer.Option(min=1, help="Server processes.")] = None,
 ) -> None:
     """Migrate, load a small demo store, print how to sign in, and serve it."""
     from seatledger.db.migrate import upgrade
@@ -355,9 +358,23 @@ def demo(
     database = _database(settings)
     upgrade(database)
     summary = load_demo(database, base_url=settings.base_url)
-    _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
-    if not load_only:
-        _serve(settings, host=host, port=port, workers=default_workers())
+    if load_only:
+        _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
+        return
+    import tempfile
+
+    from seatledger.mail.catcher import MailCatcher
+
+    with tempfile.TemporaryDirectory(prefix="seatledger-demo-mail-") as folder:
+        catcher = MailCatcher(Path(folder))
+        catcher.start()
+        try:
+            os.environ.update(catcher.environment())  # for every process of `serve` too
+            settings = Settings()
+            _print_demo_summary(summary, settings, base=f"http://{host}:{port}")
+            _serve(settings, host=host, port=port, workers=workers or default_workers())
+        finally:
+            catcher.stop()
 
 
 def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) -> None:
@@ -374,11 +391,15 @@ def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) 
         table.add_row(who, email, f"/stores/{summary.store_slug}{start}")
     console.print(table)
     console.print(f"API documentation: {base}/docs")
-    console.print(
-        f"Mail goes to SMTP at {settings.smtp_host}:{settings.smtp_port}; until a server answers "
-        "it waits in the outbox (set SEATLEDGER_SMTP_HOST / SEATLEDGER_SMTP_PORT to point it "
-        "at a mail catcher)."
-    )
+    if settings.demo_mail_dir:
+        console.print(
+            f"Mail is caught by the demo's own SMTP server ({settings.smtp_host}:"
+            f"{settings.smtp_port}); read it, links and all, at [bold]{base}/demo/mail[/]."
+        )
+    else:
+        console.print(
+            "Mail is caught and shown at /demo/mail while `seatledger demo` serves the store."
+        )
     token_body = f'{{"email": "{summary.accounts[1][1]}", "password": "{summary.password}"}}'
     console.print(
         f"An API token: curl -s -X POST {base}/api/v1/auth/token "

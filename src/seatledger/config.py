@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Sent mail is kept this long (for "was my link sent?"), then pruned; erasure prunes at once
     # the erased person's sent mail older than this (docs/adr/0024).
     sent_mail_retention_days: int = Field(default=30, ge=0, le=3650)
+    # The Maildir of the demo's embedded SMTP catcher; set by `seatledger demo` only. When set,
+    # /demo/mail shows what it caught; otherwise that page is a 404 (docs/adr/0026).
+    demo_mail_dir: str | None = None
     # Overrides of the documented limits (docs/api.md, "Configuration"); "off" for none.
     rate_limits: str = ""
 

@@ -56,6 +56,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "return_request_not_found": "No visible return request has this id.",
         "link_not_found": "The redemption link is not one this service sent.",
         "token_not_found": "The caller holds no token or session with this id.",
+        "mail_not_found": "The store has no outgoing mail with this id.",
     },
     405: {  # the address does not take this method
         "method_not_allowed": "The address does not take this method; see `Allow`.",
@@ -93,6 +94,8 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "request_pending": "A seat already has a pending return request.",
         "request_decided": "The return request is already decided.",
         "cannot_erase_self": "An admin cannot erase their own customer record; another admin can.",
+        "mail_already_sent": "The outgoing mail was sent already: nothing to send or retry.",
+        "mail_not_failing": "Only a failing mail can be retried; a queued one can be sent now.",
     },
     410: {  # it existed but can no longer be used
         "gone": "The thing asked for existed but can no longer be used.",

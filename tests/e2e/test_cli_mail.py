@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from seatledger.cli import app
+from seatledger.db.base import utcnow
 from seatledger.db.engine import Database
 from seatledger.db.migrate import upgrade
 from seatledger.db.models import OutboxMessage
@@ -68,7 +71,10 @@ def test_deliver_mail_once_sends_what_is_due_and_prints_a_summary(
     result = runner.invoke(app, ["deliver-mail", "--once"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "sent 2, failed 0, still due 0"
+    assert result.output.strip().splitlines() == [
+        "sent 2, failed 0, still due 0",
+        "none waiting on backoff",
+    ]
     assert len(smtp_server.received) >= 2  # at least once: a send timed out under load is retried
     assert unsent(sqlite_url) == 0
 
@@ -77,7 +83,10 @@ def test_deliver_mail_once_with_nothing_queued_sends_nothing(sqlite_url: str) ->
     result = runner.invoke(app, ["deliver-mail", "--once"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "sent 0, failed 0, still due 0"
+    assert result.output.strip().splitlines() == [
+        "sent 0, failed 0, still due 0",
+        "none waiting on backoff",
+    ]
 
 
 def test_deliver_mail_once_during_an_smtp_outage_keeps_the_mail_queued(
@@ -89,8 +98,38 @@ def test_deliver_mail_once_during_an_smtp_outage_keeps_the_mail_queued(
     result = runner.invoke(app, ["deliver-mail", "--once"])
 
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == "sent 0, failed 1, still due 0"
+    *_, summary, backoff = result.output.strip().splitlines()
+    assert summary == "sent 0, failed 1, still due 0"
+    # the first retry comes 15 s after the failure (ADR 0010); the clock moved meanwhile
+    assert re.fullmatch(
+        r"1 waiting on backoff; the next is due at \S+\+00:00 \(in 1[0-5] s\)", backoff
+    ), backoff
     assert unsent(sqlite_url) == 1
+
+
+def test_deliver_mail_once_counts_mail_waiting_on_backoff_and_the_next_try(
+    sqlite_url: str, smtp_server: SmtpServer
+) -> None:
+    queue(sqlite_url, course="Due")
+    queue(sqlite_url, course="Later")
+    queue(sqlite_url, course="Much later")
+    database = Database(sqlite_url)
+    soon = utcnow() + timedelta(minutes=10)
+    with database.write() as session:
+        later = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))[1:]
+        for row, wait in zip(later, (soon, soon + timedelta(hours=1)), strict=True):
+            row.next_attempt_at, row.attempts, row.last_error = wait, 2, "SMTPDataError: busy"
+    database.dispose()
+
+    result = runner.invoke(app, ["deliver-mail", "--once"])
+
+    assert result.exit_code == 0, result.output
+    summary, backoff = result.output.strip().splitlines()
+    assert summary == "sent 1, failed 0, still due 0"
+    assert backoff.startswith(
+        f"2 waiting on backoff; the next is due at {soon.isoformat(timespec='seconds')} (in "
+    ), backoff
+    assert unsent(sqlite_url) == 2
 
 
 def test_deliver_mail_without_once_runs_until_ctrl_c(

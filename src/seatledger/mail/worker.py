@@ -41,6 +41,18 @@ class DeliveryReport:
     sent: int
     failed: int
     remaining_due: int  # still due when the pass ended (more than one batch was waiting)
+    waiting: int = 0  # unsent and not due yet: on backoff after a failure (or leased elsewhere)
+    next_try_at: datetime | None = None  # when the first of those is due again
+
+    def backoff_summary(self, now: datetime) -> str:
+        """'2 waiting on backoff; the next is due at 2026-11-29T10:00:15+00:00 (in 15 s)'."""
+        if not self.waiting or self.next_try_at is None:
+            return "none waiting on backoff"
+        seconds = max(0, round((self.next_try_at - now).total_seconds()))
+        return (
+            f"{self.waiting} waiting on backoff; the next is due at "
+            f"{self.next_try_at.isoformat(timespec='seconds')} (in {seconds} s)"
+        )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -80,7 +92,15 @@ def deliver_due(
         else:
             _record_sent(database, row, at=clock())
             sent += 1
-    return DeliveryReport(sent=sent, failed=failed, remaining_due=_count_due(database, clock()))
+    at = clock()
+    waiting, next_try_at = _waiting(database, at)
+    return DeliveryReport(
+        sent=sent,
+        failed=failed,
+        remaining_due=_count_due(database, at),
+        waiting=waiting,
+        next_try_at=next_try_at,
+    )
 
 
 def _due(at: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -184,6 +204,17 @@ def _count_due(database: Database, at: datetime) -> int:
     with database.read() as session:
         count = session.scalar(select(func.count()).select_from(OutboxMessage).where(*_due(at)))
     return int(count or 0)
+
+
+def _waiting(database: Database, at: datetime) -> tuple[int, datetime | None]:
+    """How many unsent messages are not due at ``at``, and the earliest next try among them."""
+    with database.read() as session:
+        count, first = session.execute(
+            select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(
+                OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at > at
+            )
+        ).one()
+    return int(count or 0), first
 
 
 def prune_sent(

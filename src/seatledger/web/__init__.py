@@ -18,6 +18,7 @@ from seatledger.web.routes import (
     account,
     admin,
     admin_erasure,
+    admin_mail,
     admin_orders,
     agent,
     auth,
@@ -30,7 +31,17 @@ STATIC = Path(__file__).parent / "static"
 
 ROUTERS = tuple(
     module.router
-    for module in (auth, account, shop, agent, admin, admin_erasure, admin_orders, learner)
+    for module in (
+        auth,
+        account,
+        shop,
+        agent,
+        admin,
+        admin_erasure,
+        admin_mail,
+        admin_orders,
+        learner,
+    )
 )
 
 

@@ -117,7 +117,7 @@ def test_the_admin_console_raises_no_violation_and_cannot_be_framed(
     watched = watch(page)
     sign_in(page, live_store, ADMIN_EMAIL)
     console = live_store.url(f"/stores/{live_store.slug}/admin")
-    for path in ("", "/groups", "/orders", "/seats", "/returns", "/audit", "/settings"):
+    for path in ("", "/groups", "/orders", "/seats", "/returns", "/audit", "/settings", "/mail"):
         watched.visit(console + path)
     assert watched.collect() == []
 

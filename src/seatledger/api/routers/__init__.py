@@ -10,6 +10,7 @@ from seatledger.api.routers import (
     erasure,
     groups,
     orders,
+    outgoing_mail,
     redemption,
     returns,
     seats,
@@ -34,5 +35,6 @@ ROUTERS = tuple(
         redemption,
         returns,
         audit,
+        outgoing_mail,
     )
 )
