@@ -4,48 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 
+from seatledger import cli_bulk
+from seatledger.cli_support import console, load_settings, open_database, plain_text
 from seatledger.config import Settings
-from seatledger.db.engine import Database
 from seatledger.demo import DemoSummary, load_demo
-from seatledger.domain import text
 from seatledger.domain.errors import DomainError
-from seatledger.services.assignment.bulk_assignment import MAX_ROWS
 
 app = typer.Typer(
     help="seatledger: seats, purchasing groups and returns for a training store.",
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(highlight=False)
-
-
-def _settings() -> Settings:
-    """The settings from the environment; an unreadable one stops the command, saying why."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            reason = str(problem["msg"]).removeprefix("Value error, ")
-            console.print(f"[red]configuration:[/] {reason}", soft_wrap=True)
-        raise typer.Exit(2) from None
-
-
-def _line(value: str | None) -> str | None:
-    """A text option obeys the rule on characters that every entry point applies."""
-    found = None if value is None else text.control_character(value)
-    if found is not None:
-        raise typer.BadParameter(f"no control characters such as {text.describe(found)}")
-    return value
-
-
-def _database(settings: Settings) -> Database:
-    return Database(settings.database_url)
 
 
 @app.command()
@@ -54,7 +27,7 @@ def migrate() -> None:
     from seatledger.db.migrate import current_revision, upgrade
 
     settings = Settings()
-    database = _database(settings)
+    database = open_database(settings)
     upgrade(database)
     console.print(
         f"Schema is at revision [bold]{current_revision(database)}[/] ({database.dialect})."
@@ -66,7 +39,7 @@ def check_migrations() -> None:
     """Fail when the models and the migrations have drifted apart."""
     from seatledger.db.migrate import schema_drift, upgrade
 
-    database = _database(Settings())
+    database = open_database(Settings())
     upgrade(database)
     drift = schema_drift(database)
     if drift:
@@ -78,7 +51,7 @@ def check_migrations() -> None:
 
 @app.command("create-owner")
 def create_owner(
-    email: Annotated[str, typer.Option(help="The owner's sign-in email.", callback=_line)],
+    email: Annotated[str, typer.Option(help="The owner's sign-in email.", callback=plain_text)],
     password: Annotated[
         str,
         typer.Option(
@@ -92,7 +65,7 @@ def create_owner(
     from seatledger.db.migrate import upgrade
     from seatledger.services.people import accounts
 
-    database = _database(Settings())
+    database = open_database(Settings())
     upgrade(database)
     try:
         user = accounts.create_owner(database, email=email, password=password)
@@ -137,7 +110,7 @@ def serve(
 ) -> None:
     """Serve the web UI, the API and the mail delivery worker (migrates first)."""
     _serve(
-        _settings(),
+        load_settings(),
         host=host,
         port=port,
         workers=workers or default_workers(),
@@ -158,7 +131,7 @@ def _serve(
     from seatledger.app import create_app
     from seatledger.db.migrate import upgrade
 
-    database = _database(settings)
+    database = open_database(settings)
     upgrade(database)
     if workers == 1:
         uvicorn.run(
@@ -196,7 +169,7 @@ def deliver_mail(
     from seatledger.mail.worker import MailWorker
 
     settings = Settings()
-    database = _database(settings)
+    database = open_database(settings)
     upgrade(database)
     worker = MailWorker.from_settings(settings, database)
     if once:
@@ -231,7 +204,7 @@ def expire() -> None:
     from seatledger.services.seating.reminders import remind_due
 
     settings = Settings()
-    database = _database(settings)
+    database = open_database(settings)
     report = expire_due(database)
     reminded = remind_due(database)
     pruned = prune_sent(database, keep=timedelta(days=settings.sent_mail_retention_days))
@@ -240,106 +213,6 @@ def expire() -> None:
         f"queued {reminded.reminders_sent} reminders and {reminded.warnings_sent} expiry "
         f"warnings; pruned {pruned} sent mails."
     )
-
-
-@app.command("bulk-assign")
-def bulk_assign(
-    csv_file: Annotated[
-        Path,
-        typer.Argument(
-            exists=True,
-            dir_okay=False,
-            help="CSV with an 'email' column and an optional 'mode' (email or instant); "
-            f"at most {MAX_ROWS:,} rows (a longer file is refused at row {MAX_ROWS + 1:,}).",
-        ),
-    ],
-    store: Annotated[str, typer.Option(help="The store's slug.", callback=_line)],
-    acting_as: Annotated[
-        str, typer.Option("--as", help="Email of the agent or admin doing this.", callback=_line)
-    ],
-    sku: Annotated[str, typer.Option(help="The product whose seats to assign.", callback=_line)],
-    group: Annotated[
-        str | None,
-        typer.Option(help="Owner group of the seats (none: ungrouped).", callback=_line),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row; change nothing.")
-    ] = False,
-) -> None:
-    """Assign seats to every learner of a CSV file: all rows or none, with a progress bar."""
-    from rich.progress import Progress
-
-    from seatledger.services.assignment import bulk_assignment
-
-    settings = Settings()
-    database = _database(settings)
-    rows = _read_rows(csv_file)
-    caller = _user_id(database, acting_as)
-    with Progress(console=console) as progress:
-        task = progress.add_task("Assigning" if not dry_run else "Checking", total=len(rows))
-        try:
-            result = bulk_assignment.bulk_assign(
-                database,
-                caller,
-                store,
-                sku=sku,
-                owner_group_id=group,
-                rows=rows,
-                base_url=settings.base_url,
-                dry_run=dry_run,
-                on_row=lambda n: progress.advance(task, n),
-            )
-        except bulk_assignment.InvalidRows as error:
-            result = error.result
-        except DomainError as error:
-            console.print(f"[red]{error.code}:[/] {error.message}")
-            raise typer.Exit(2) from None
-        progress.update(task, completed=len(rows))
-    _print_bulk_result(result)
-    if result.problems:
-        raise typer.Exit(1)
-
-
-def _read_rows(csv_file: Path) -> list[Any]:
-    from seatledger.bulk_csv import NoEmailColumn, read_rows
-
-    with csv_file.open(newline="", encoding="utf-8-sig") as handle:
-        try:
-            return read_rows(handle)  # stops at the first row over the cap
-        except NoEmailColumn as error:
-            console.print(f"[red]{error}[/]")
-            raise typer.Exit(2) from None
-        except DomainError as error:
-            console.print(f"[red]{error.code}:[/] {error.message}")
-            raise typer.Exit(2) from None
-
-
-def _user_id(database: Database, email: str) -> str:
-    from sqlalchemy import select
-
-    from seatledger.db.models import User
-
-    with database.read() as session:
-        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
-    if user_id is None:
-        console.print(f"[red]No account has the email {email}.[/]")
-        raise typer.Exit(2)
-    return str(user_id)
-
-
-def _print_bulk_result(result: Any) -> None:
-    problems = [row for row in result.rows if row.error]
-    if problems:
-        count = f"{len(problems)} of {len(result.rows)} rows"
-        console.print(f"[red]{count} have problems; nothing was applied:[/]")
-        for row in problems[:50]:
-            console.print(f"  {row.email}: {row.error}")
-        if len(problems) > 50:
-            console.print(f"  ... and {len(problems) - 50} more")
-    elif result.applied:
-        console.print(f"[green]Assigned {len(result.rows)} seats.[/]")
-    else:
-        console.print(f"Dry run: all {len(result.rows)} rows can be assigned.")
 
 
 @app.command()
@@ -354,8 +227,8 @@ def demo(
     """Migrate, load a small demo store, print how to sign in, and serve it."""
     from seatledger.db.migrate import upgrade
 
-    settings = _settings()
-    database = _database(settings)
+    settings = load_settings()
+    database = open_database(settings)
     upgrade(database)
     summary = load_demo(database, base_url=settings.base_url)
     if load_only:
@@ -407,6 +280,8 @@ def _print_demo_summary(summary: DemoSummary, settings: Settings, *, base: str) 
         soft_wrap=True,
     )
 
+
+app.command("bulk-assign")(cli_bulk.bulk_assign)
 
 if __name__ == "__main__":
     app()

@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from seatledger.api.deps import CallerDep, CursorQuery, LimitQuery
+from seatledger.api.deps import CallerDep, CursorQuery, IdPath, LimitQuery, StorePath
 from seatledger.api.schemas import Page
 from seatledger.api.schemas.outgoing_mail import OutgoingMailPublic
 from seatledger.dependencies import DatabaseDep
 from seatledger.domain.outgoing_mail import MailState
+from seatledger.inputs import LINE
 from seatledger.services.outgoing_mail import desk
 
 router = APIRouter(prefix="/api/v1/stores/{store}/outgoing-mail", tags=["outgoing mail"])
@@ -18,12 +19,14 @@ router = APIRouter(prefix="/api/v1/stores/{store}/outgoing-mail", tags=["outgoin
 
 @router.get("", response_model=Page[OutgoingMailPublic])
 def list_outgoing_mail(
-    store: str,
+    store: StorePath,
     database: DatabaseDep,
     caller: CallerDep,
     state: Literal["queued", "failing", "sent"] | None = None,
     recipient: Annotated[
-        str | None, Query(max_length=320, description="Part of the recipient's address.")
+        str | None,
+        Query(max_length=320, description="Part of the recipient's address."),
+        LINE,
     ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
@@ -47,7 +50,7 @@ def list_outgoing_mail(
 
 @router.post("/{mail_id}/send-now", response_model=OutgoingMailPublic)
 def send_mail_now(
-    store: str, mail_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, mail_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> OutgoingMailPublic:
     """Make a queued or failing mail due at once; the mail worker sends it within seconds.
     A sent mail → 409 `mail_already_sent`."""
@@ -56,7 +59,7 @@ def send_mail_now(
 
 @router.post("/{mail_id}/retry", response_model=OutgoingMailPublic)
 def retry_mail(
-    store: str, mail_id: str, database: DatabaseDep, caller: CallerDep
+    store: StorePath, mail_id: IdPath, database: DatabaseDep, caller: CallerDep
 ) -> OutgoingMailPublic:
     """Make a failing mail due at once and start its backoff over. A queued mail → 409
     `mail_not_failing`; a sent one → 409 `mail_already_sent`."""
