@@ -17,6 +17,7 @@ from seatledger.config import Settings
 from seatledger.web.routes import (
     account,
     admin,
+    admin_api_keys,
     admin_erasure,
     admin_orders,
     agent,
@@ -30,7 +31,17 @@ STATIC = Path(__file__).parent / "static"
 
 ROUTERS = tuple(
     module.router
-    for module in (auth, account, shop, agent, admin, admin_erasure, admin_orders, learner)
+    for module in (
+        auth,
+        account,
+        shop,
+        agent,
+        admin,
+        admin_erasure,
+        admin_orders,
+        admin_api_keys,
+        learner,
+    )
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from seatledger.api.routers import (
+    api_keys,
     assignments,
     audit,
     auth,
@@ -34,5 +35,6 @@ ROUTERS = tuple(
         redemption,
         returns,
         audit,
+        api_keys,
     )
 )
