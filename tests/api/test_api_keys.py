@@ -220,6 +220,10 @@ def test_only_store_managers_and_never_keys_manage_keys(world: World) -> None:
     assert denied.status_code == 403
     anonymous = world.client.get(KEYS)
     assert anonymous.status_code == 401
+    blank = world.client.post(KEYS, json={"name": "K", "expires_at": "2000-01-01T00:00:00Z"})
+    assert blank.status_code == 401  # who may is checked before the body
+    refused_body = world.client.post(KEYS, json={"name": "K"}, headers=viewer.headers)
+    assert refused_body.status_code == 403
 
     manager_key = make_key(world, permissions=["store.manage"])["key"]
     for method in ("get", "post"):

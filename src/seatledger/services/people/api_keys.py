@@ -61,24 +61,27 @@ def create_key(
     agent_group_ids: Iterable[str] = (),
     expires_at: datetime | None = None,
 ) -> NewApiKey:
-    """Make a key of this store (``store.manage``, a person): 201 with the key, once."""
-    name = name.strip()
-    if not name or len(name) > NAME_MAX:
-        raise Invalid(f"An API key needs a name of 1-{NAME_MAX} characters.", code="name_required")
-    wanted = sorted({_permission(p).value for p in permissions})
-    groups = sorted(set(agent_group_ids))
-    if not wanted and not groups:
-        raise Invalid(
-            "Give the key at least one permission or one group to act as agent of.",
-            code="api_key_empty",
-        )
-    now = utcnow()
-    if expires_at is not None and expires_at.tzinfo is None:
-        expires_at = expires_at.replace(tzinfo=UTC)  # read as UTC, like the API's dates
-    if expires_at is not None and expires_at <= now:
-        raise Invalid("An API key's expiry must be in the future.", code="invalid_expiry")
+    """Make a key of this store (``store.manage``, a person): 201 with the key, once. Who
+    may is checked first, so a stranger learns nothing from the body's refusals."""
     with db.write() as session:
         store, actor = _manager(session, caller, store_slug)
+        name = name.strip()
+        if not name or len(name) > NAME_MAX:
+            raise Invalid(
+                f"An API key needs a name of 1-{NAME_MAX} characters.", code="name_required"
+            )
+        wanted = sorted({_permission(p).value for p in permissions})
+        groups = sorted(set(agent_group_ids))
+        if not wanted and not groups:
+            raise Invalid(
+                "Give the key at least one permission or one group to act as agent of.",
+                code="api_key_empty",
+            )
+        now = utcnow()
+        if expires_at is not None and expires_at.tzinfo is None:
+            expires_at = expires_at.replace(tzinfo=UTC)  # read as UTC, like the API's dates
+        if expires_at is not None and expires_at <= now:
+            raise Invalid("An API key's expiry must be in the future.", code="invalid_expiry")
         beyond = sorted(set(effective_permissions(wanted)) - actor.permissions)
         if beyond:
             raise PermissionDenied(
