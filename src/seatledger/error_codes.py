@@ -43,6 +43,10 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "return_request_required": "Agents may not unassign here; they file a return request.",
         "csrf_failed": "A page form came without this session's CSRF token (expired or forged).",
         "wrong_password": "The current password given to change it is wrong.",
+        "api_key_not_allowed": "An API key cannot do this (its store's keys, a person's "
+        "tokens or password): a person signs in for it.",
+        "api_key_exceeds_creator": "An API key would hold a permission or group its creator "
+        "does not.",
     },
     404: {  # no such record, or one the caller may not see
         "not_found": "No such record or address, or one the caller may not see.",
@@ -56,6 +60,7 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "return_request_not_found": "No visible return request has this id.",
         "link_not_found": "The redemption link is not one this service sent.",
         "token_not_found": "The caller holds no token or session with this id.",
+        "api_key_not_found": "The store has no unrevoked API key with this id.",
         "mail_not_found": "The store has no outgoing mail with this id.",
     },
     405: {  # the address does not take this method
@@ -116,6 +121,9 @@ MEANINGS_BY_STATUS: dict[int, dict[str, str]] = {
         "weak_password": "The new password is too short or too long, repeats a few characters, "
         "is the email, name or store name, or is a commonly used password (rule 47).",
         "name_required": "A name is empty.",
+        "api_key_empty": "An API key needs at least one permission or agent group.",
+        "invalid_expiry": "An expiry is not in the future.",
+        "unknown_permission": "Not one of the admin permissions.",
         "invalid_slug": "A store slug is 1-63 lower-case letters, digits and inner hyphens.",
         "invalid_sku": "A SKU is 1-64 letters, digits, dots, dashes or underscores.",
         "invalid_price": "Not an amount in ASCII digits with the currency's decimal places.",

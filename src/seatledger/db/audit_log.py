@@ -66,6 +66,7 @@ def row(
         "id": new_id(),  # taken now, so events sort in the order they were recorded
         "store_id": store_id,
         "actor_id": actor.audit_id,
+        "actor_api_key_id": actor.api_key_id,
         "action": action,
         "entity": entity,
         "entity_id": entity_id,

@@ -48,6 +48,7 @@ PERSONAL_RECORDS: dict[str, tuple[str, ...]] = {
 # Columns that never hold a person's address or name.
 NOT_PERSONAL: dict[str, tuple[str, ...]] = {
     "admin_permissions": ("permission",),
+    "api_keys": ("name", "key_hash", "permissions", "agent_group_ids"),  # the store's machines
     "api_tokens": ("token_hash", "kind"),  # deleted with the login, not rewritten
     "assignments": ("mode", "status", "token_hash"),
     "audit_events": ("action", "entity", "entity_id"),

@@ -28,9 +28,15 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     groups (and descendants) and the ungrouped seats of orders they bought themselves."""
     if actor.has(Permission.SEATS_VIEW):
         return true()
-    if actor.customer_id is None:
+    if actor.customer_id is None:  # an API key (rule 31) sees its agent groups' seats only
+        if actor.agent_grant_group_ids:
+            return Seat.owner_group_id.in_(_below(sorted(actor.agent_grant_group_ids)))
         return false()
     return reachable_by(actor.customer_id)
+
+
+def _below(group_ids: Any) -> Any:
+    return select(GroupClosure.descendant_id).where(GroupClosure.ancestor_id.in_(group_ids))
 
 
 def reachable_by(customer_id: str | BindParameter[str]) -> ColumnElement[bool]:
@@ -79,6 +85,9 @@ _SEAT_ROW = (
 )
 SEAT_ROW_FOR_VIEWERS = _SEAT_ROW  # callers holding seats.view
 SEAT_ROW_FOR_CUSTOMER = _SEAT_ROW.where(reachable_by(bindparam("customer_id")))
+SEAT_ROW_FOR_GROUPS = _SEAT_ROW.where(  # an API key acting as agent of groups
+    Seat.owner_group_id.in_(_below(bindparam("group_ids", expanding=True)))
+)
 
 
 def capacity_counts(session: Session, group_ids: Any) -> list[tuple[str, str, str, int]]:

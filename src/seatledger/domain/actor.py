@@ -21,10 +21,19 @@ class Actor:
     is_owner: bool = False
     granted_permissions: frozenset[Permission] = field(default_factory=frozenset)
     agent_grant_group_ids: frozenset[str] = field(default_factory=frozenset)
+    # An API key (rule 31) acts with no user or customer of its own: ``api_key_id`` is the
+    # key, ``on_behalf_of`` the customer (or owner) who created it, None when the key
+    # belongs to another store than the one entered.
+    api_key_id: str | None = None
+    on_behalf_of: str | None = None
 
     @property
     def is_anonymous(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and self.api_key_id is None
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.api_key_id is not None
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -38,8 +47,9 @@ class Actor:
 
     @property
     def audit_id(self) -> str | None:
-        """The id recorded as the actor of an audit event."""
-        return self.customer_id or self.user_id
+        """The id recorded as the actor of an audit event: for an API key, its creator's
+        (the key itself is recorded beside it, ``actor_api_key_id``)."""
+        return self.customer_id or self.user_id or self.on_behalf_of
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions

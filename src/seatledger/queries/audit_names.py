@@ -1,7 +1,9 @@
-"""Who the actors of audit events are: their email addresses, for the admin console's trail.
+"""Who the actors of audit events are: their email addresses, and the names of the API keys
+that acted, for the admin console's trail.
 
 Audit events record the actor's customer id (or, for installation owners acting outside a
-store, their user id); readers with ``audit.view`` see those ids' addresses.
+store, their user id), and beside it the API key when one made the change (rule 31); readers
+with ``audit.view`` see those ids' addresses and the keys' names.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from seatledger.db.engine import Database
-from seatledger.db.models import Customer, User
+from seatledger.db.models import ApiKey, Customer, User
 from seatledger.domain.permissions import Permission
 from seatledger.services.people import access
 
@@ -34,3 +36,20 @@ def actor_emails(
         ).all()
         users = session.execute(select(User.id, User.email).where(User.id.in_(wanted))).all()
         return {str(row[0]): str(row[1]) for row in [*users, *customers]}
+
+
+def api_key_names(
+    db: Database, caller: str | None, store_slug: str, key_ids: Iterable[str | None]
+) -> dict[str, str]:
+    """The name of each of this store's API keys among ``key_ids``, revoked ones too; nothing
+    for callers without ``audit.view``."""
+    wanted = sorted({key_id for key_id in key_ids if key_id})
+    with db.read() as session:
+        store, actor = access.enter_store(session, caller, store_slug)
+        access.require_customer(actor)
+        if not wanted or not actor.has(Permission.AUDIT_VIEW):
+            return {}
+        rows = session.execute(
+            select(ApiKey.id, ApiKey.name).where(ApiKey.store_id == store.id, ApiKey.id.in_(wanted))
+        )
+        return {str(key_id): str(name) for key_id, name in rows}

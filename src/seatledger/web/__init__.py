@@ -17,6 +17,7 @@ from seatledger.config import Settings
 from seatledger.web.routes import (
     account,
     admin,
+    admin_api_keys,
     admin_erasure,
     admin_mail,
     admin_orders,
@@ -38,6 +39,7 @@ ROUTERS = tuple(
         agent,
         admin,
         admin_erasure,
+        admin_api_keys,
         admin_mail,
         admin_orders,
         learner,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from seatledger.api.routers import (
+    api_keys,
     assignments,
     audit,
     auth,
@@ -35,6 +36,7 @@ ROUTERS = tuple(
         redemption,
         returns,
         audit,
+        api_keys,
         outgoing_mail,
     )
 )

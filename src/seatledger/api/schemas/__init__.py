@@ -5,6 +5,11 @@ One module per resource; everything is importable from here.
 
 from __future__ import annotations
 
+from seatledger.api.schemas.api_keys import (
+    ApiKeyCreate,
+    ApiKeyCreatedPublic,
+    ApiKeySummaryPublic,
+)
 from seatledger.api.schemas.assignments import (
     BulkAssign,
     BulkAssignPublic,
@@ -82,6 +87,9 @@ __all__ = [
     "AdminGrantPublic",
     "AdminGrantUpdate",
     "AgentPublic",
+    "ApiKeyCreate",
+    "ApiKeyCreatedPublic",
+    "ApiKeySummaryPublic",
     "AssignmentPublic",
     "AuditEventPublic",
     "BulkAssign",

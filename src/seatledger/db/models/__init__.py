@@ -7,6 +7,7 @@ importing this package registers every table on ``Base.metadata`` for Alembic.
 
 from __future__ import annotations
 
+from seatledger.db.models.api_keys import ApiKey
 from seatledger.db.models.assignments import (
     LIVE_ASSIGNMENT,
     LIVE_ENROLLMENT,
@@ -30,6 +31,7 @@ __all__ = [
     "LIVE_ENROLLMENT",
     "AdminPermission",
     "AgentGrant",
+    "ApiKey",
     "ApiToken",
     "Assignment",
     "AuditEvent",

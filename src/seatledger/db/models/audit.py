@@ -21,6 +21,9 @@ class AuditEvent(Base):
     store_id: Mapped[str | None] = mapped_column(IdColumn, ForeignKey("stores.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[str | None] = mapped_column(IdColumn, index=True)
+    # The API key that made the change, when one did (rule 31); ``actor_id`` is then its
+    # creator's customer (or user) id.
+    actor_api_key_id: Mapped[str | None] = mapped_column(IdColumn, nullable=True)
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))

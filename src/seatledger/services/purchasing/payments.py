@@ -182,6 +182,7 @@ def _create_seats(
         seats += [{**seat, "id": seat_id} for seat_id in seat_ids]
         event = {
             "store_id": order.store_id, "at": now, "actor_id": actor.audit_id,
+            "actor_api_key_id": actor.api_key_id,
             "action": "seat.created", "entity": "seat", "before": None,
             "after": {"status": SeatStatus.AVAILABLE.value,
                       "owner_group_id": common["owner_group_id"], "sku": line.sku},

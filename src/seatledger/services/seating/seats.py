@@ -144,11 +144,15 @@ def visible_seat_core(connection: Connection, store_id: str, actor: Actor, seat_
     """``visible_seat`` on a Core connection: the seat as a row, with its product's sku, its
     order's currency and its owner group's lineage."""
     access.require_customer(actor)
+    params: dict[str, Any]
     if actor.has(Permission.SEATS_VIEW):
         statement, params = seat_queries.SEAT_ROW_FOR_VIEWERS, {}
     elif actor.customer_id is not None:
         statement = seat_queries.SEAT_ROW_FOR_CUSTOMER
         params = {"customer_id": actor.customer_id}
+    elif actor.agent_grant_group_ids:  # an API key acting as agent of groups
+        statement = seat_queries.SEAT_ROW_FOR_GROUPS
+        params = {"group_ids": sorted(actor.agent_grant_group_ids)}
     else:  # seat_queries.visible_to: sees nothing
         raise not_found("seat", seat_id)
     seat = connection.execute(statement, {"seat_id": seat_id, "store_id": store_id, **params})

@@ -282,6 +282,9 @@ def audit_trail(
     emails = audit_names.actor_emails(
         database, page.viewer, page.slug, (event.actor_id for event in events)
     )
+    key_names = audit_names.api_key_names(
+        database, page.viewer, page.slug, (event.actor_api_key_id for event in events)
+    )
     return render(
         request,
         "admin/audit.html",
@@ -296,6 +299,7 @@ def audit_trail(
         filter_url=lambda **more: "?" + urlencode(more),
         changes=changes,
         emails=emails,
+        key_names=key_names,
     )
 
 

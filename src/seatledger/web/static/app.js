@@ -18,3 +18,12 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A field with data-select-on-focus (a secret shown once) selects all of itself when focused,
+// so one copy takes the whole value.
+document.addEventListener("focusin", (event) => {
+  const field = event.target;
+  if (field instanceof HTMLInputElement && "selectOnFocus" in field.dataset) {
+    field.select();
+  }
+});

@@ -16,7 +16,7 @@ from alembic import op
 import seatledger.db.base
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
