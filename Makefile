@@ -18,7 +18,7 @@ demo: install
 
 # The whole suite on SQLite and PostgreSQL, in a real browser, with the coverage floor that
 # the suite meets (raise it as tests grow; never lower it to let a change through).
-COVERAGE_FLOOR ?= 80
+COVERAGE_FLOOR ?= 95
 
 test: install
 	scripts/ensure-postgres
